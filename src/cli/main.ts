@@ -1,0 +1,11 @@
+// The `oncofhir` command line.
+import { Command } from 'commander';
+import { serveCommand } from './serve.js';
+import { importCommand } from './import.js';
+
+const program = new Command();
+program.name('oncofhir').description('FHIR R4 server and interoperability layer for French cancer documents').version('0.1.0');
+program.addCommand(serveCommand());
+program.addCommand(importCommand());
+program.showHelpAfterError();
+await program.parseAsync(process.argv);

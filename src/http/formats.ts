@@ -1,0 +1,54 @@
+// Content negotiation and (de)serialisation of FHIR JSON and XML at the HTTP door.
+import type { Resource } from 'fhir/r4';
+import { FhirError, badRequest } from '../fhir/errors.js';
+import { fromXml, toXml } from '../fhir/xml/index.js';
+
+export type Format = 'json' | 'xml';
+
+const FORMAT_ALIASES: Record<string, Format> = {
+  json: 'json', 'application/json': 'json', 'application/fhir+json': 'json', 'application/json+fhir': 'json',
+  xml: 'xml', 'text/xml': 'xml', 'application/xml': 'xml', 'application/fhir+xml': 'xml', 'application/xml+fhir': 'xml',
+};
+
+export const CONTENT_TYPE: Record<Format, string> = {
+  json: 'application/fhir+json; charset=utf-8',
+  xml: 'application/fhir+xml; charset=utf-8',
+};
+
+/** The response format: _format wins over Accept; JSON is the default. */
+export function responseFormat(formatParam: string | undefined, accept: string | undefined): Format {
+  if (formatParam) {
+    const f = FORMAT_ALIASES[formatParam.split(';')[0].trim().toLowerCase()];
+    if (!f) throw new FhirError(406, `Unsupported _format "${formatParam.slice(0, 60)}": use json or xml`, 'not-supported');
+    return f;
+  }
+  if (!accept) return 'json';
+  for (const part of accept.split(',')) {
+    const mime = part.split(';')[0].trim().toLowerCase();
+    const f = FORMAT_ALIASES[mime];
+    if (f) return f;
+    if (mime === '*/*' || mime === 'application/*' || mime === 'text/html' || mime === 'text/*') return 'json';
+  }
+  throw new FhirError(406, `None of the accepted types (${accept.slice(0, 100)}) can be produced: use application/fhir+json or application/fhir+xml`, 'not-supported');
+}
+
+export function serialise(resource: Resource, format: Format, pretty: boolean): string {
+  if (format === 'xml') return toXml(resource, { pretty });
+  return pretty ? JSON.stringify(resource, null, 2) : JSON.stringify(resource);
+}
+
+/** Parses a request body by its Content-Type; undefined when there is no body. */
+export function parseBody(raw: Buffer | undefined, contentType: string | undefined): unknown {
+  if (!raw || raw.length === 0) return undefined;
+  const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  const text = raw.toString('utf8');
+  if (mime === 'application/json-patch+json' || FORMAT_ALIASES[mime] === 'json' || mime === '') {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw badRequest(`The body is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
+    }
+  }
+  if (FORMAT_ALIASES[mime] === 'xml') return fromXml(text);
+  throw new FhirError(415, `Unsupported Content-Type "${mime.slice(0, 80)}": send application/fhir+json or application/fhir+xml`, 'not-supported');
+}

@@ -1,0 +1,46 @@
+// Boots a server node: database, migrations, HTTP. Stateless apart from the database, so
+// several nodes can run behind a load balancer on one PostgreSQL.
+import type { Server } from 'node:http';
+import type { Config } from './config.js';
+import { openDb, type Db } from './store/db.js';
+import { migrate } from './store/migrate.js';
+import { createApp } from './http/app.js';
+import type { ApiContext } from './api/types.js';
+import { installModules } from './modules.js';
+import { log } from './log.js';
+
+export interface Running {
+  ctx: ApiContext;
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function openContext(config: Config, db?: Db): Promise<ApiContext> {
+  const database = db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+  const applied = await migrate(database);
+  if (applied.length) log.info('migrations applied', { applied });
+  const ctx: ApiContext = { db: database, config };
+  await installModules(ctx);
+  return ctx;
+}
+
+export async function startServer(config: Config, db?: Db): Promise<Running> {
+  const ctx = await openContext(config, db);
+  const app = createApp(ctx);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.on('error', reject);
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  return {
+    ctx,
+    server,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()));
+      await ctx.db.close();
+    },
+  };
+}
