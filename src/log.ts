@@ -20,3 +20,14 @@ export const log = {
   warn: (m: string, f?: Record<string, unknown>) => write('warn', m, f),
   error: (m: string, f?: Record<string, unknown>) => write('error', m, f),
 };
+
+/**
+ * What may be logged about an unexpected error: its class, SQLSTATE and the code location
+ * that threw. Messages are left out because they can carry patient data (e.g. key values).
+ */
+export function describeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { error: typeof err };
+  const frame = err.stack?.split('\n').find((l) => l.includes('/src/'))?.trim().replace(/^at\s+/, '');
+  const code = (err as { code?: unknown }).code;
+  return { error: err.name, ...(code ? { code: String(code) } : {}), ...(frame ? { at: frame.replace(/^.*?(src\/)/, '$1') } : {}) };
+}

@@ -7,7 +7,7 @@ import { applyElements, applySummary } from '../fhir/summary.js';
 import { parsePrefer } from '../api/prefer.js';
 import { dispatch } from '../api/router.js';
 import type { ApiContext, FhirRequest, FhirResponse, Method } from '../api/types.js';
-import { log } from '../log.js';
+import { describeError, log } from '../log.js';
 import { CONTENT_TYPE, parseBody, responseFormat, serialise, type Format } from './formats.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -33,7 +33,7 @@ export function createApp(ctx: ApiContext): express.Express {
     if (e?.type === 'entity.too.large') return sendError(res, new FhirError(413, `The body exceeds ${ctx.config.maxBodyBytes} bytes`, 'too-costly'), fmt, false);
     if (e?.status === 400 || e?.type === 'encoding.unsupported') return sendError(res, new FhirError(400, 'The request body could not be read', 'invalid'), fmt, false);
     const ref = randomUUID();
-    log.error('unhandled error', { ref, error: err instanceof Error ? err.message : String(err) });
+    log.error('unhandled error', { ref, ...describeError(err) });
     return sendError(res, new FhirError(500, `Internal server error (reference ${ref})`, 'exception'), fmt, false);
   });
   return app;
