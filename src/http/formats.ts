@@ -33,7 +33,7 @@ export function responseFormat(formatParam: string | undefined, accept: string |
 }
 
 export function serialise(resource: Resource, format: Format, pretty: boolean): string {
-  if (format === 'xml') return toXml(resource, { pretty });
+  if (format === 'xml') return toXml(resource); // XML is always compact; _pretty applies to JSON
   return pretty ? JSON.stringify(resource, null, 2) : JSON.stringify(resource);
 }
 

@@ -44,6 +44,13 @@ const CASES: Case[] = [
   { name: 'a JSON Patch that is not an array', method: 'patch', path: '/fhir/Patient/a1', body: '{"op":"add"}', type: 'application/json-patch+json', status: 400 },
   { name: 'a transaction that is not a Bundle', method: 'post', path: '/fhir', body: P({}), status: 400, expression: 'Bundle' },
   { name: 'a Bundle of type collection posted to the base', method: 'post', path: '/fhir', body: '{"resourceType":"Bundle","type":"collection"}', status: 400, expression: 'Bundle.type' },
+  { name: 'an unknown element', method: 'post', path: '/fhir/Patient', body: P({ nickname: 'Mimi' }), status: 400, expression: 'Patient.nickname' },
+  { name: 'an impossible birth date', method: 'post', path: '/fhir/Patient', body: P({ birthDate: '1970-13-45' }), status: 400, expression: 'Patient.birthDate' },
+  { name: 'a boolean given as a string', method: 'post', path: '/fhir/Patient', body: P({ active: 'yes' }), status: 400, expression: 'Patient.active' },
+  { name: 'a repeating element given as a single value', method: 'post', path: '/fhir/Patient', body: P({ name: { family: 'X' } }), status: 400, expression: 'Patient.name' },
+  { name: 'malformed XML', method: 'post', path: '/fhir/Patient', body: '<Patient xmlns="http://hl7.org/fhir"><active value="true"/>', type: 'application/fhir+xml', status: 400 },
+  { name: 'XML with an external entity', method: 'post', path: '/fhir/Patient', body: '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><Patient xmlns="http://hl7.org/fhir"><id value="&x;"/></Patient>', type: 'application/fhir+xml', status: 400 },
+  { name: 'an invalid entry inside a transaction', method: 'post', path: '/fhir', body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Patient', gender: 'male' }, request: { method: 'POST', url: 'Patient' } }, { resource: { resourceType: 'Patient', birthDate: 'demain' }, request: { method: 'POST', url: 'Patient' } }] }), status: 400, expression: 'Bundle.entry[1].resource.birthDate' },
   { name: 'an unknown operation', method: 'post', path: '/fhir/Patient/$frobnicate', body: '{"resourceType":"Parameters"}', status: 404 },
   { name: 'a path outside the FHIR base', method: 'get', path: '/nothing-here', status: 404 },
 ];

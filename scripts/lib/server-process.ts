@@ -1,0 +1,61 @@
+// Runs `oncofhir serve` as a child process, so that the load generator and the server do not
+// share an event loop, and so that the server's peak RSS (VmHWM) can be read from /proc.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  peakRssMiB(): number;
+  stop(): Promise<void>;
+}
+
+export async function startServerProcess(env: Record<string, string | undefined>, port: number): Promise<ServerProcess> {
+  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+  const child = spawn(process.execPath, [tsx, join(ROOT, 'src/cli/main.ts'), 'serve'], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}/fhir`, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}/fhir`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      const r = await fetch(`${url}/metadata`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    if (child.exitCode !== null) throw new Error('server exited during start-up');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // tsx runs the server in a grandchild; VmHWM of the whole tree is approximated by the largest process.
+  const peakRssMiB = () => {
+    let max = 0;
+    for (const pid of descendants(child.pid!)) {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        if (m) max = Math.max(max, Number(m[1]) / 1024);
+      } catch { /* gone */ }
+    }
+    return Math.round(max);
+  };
+  return {
+    url,
+    child,
+    peakRssMiB,
+    stop: () => new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+function descendants(pid: number): number[] {
+  const out = [pid];
+  try {
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    for (const k of kids) out.push(...descendants(k));
+  } catch { /* no children file */ }
+  return out;
+}

@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startServerProcess } from '../../scripts/lib/server-process.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/oncofhir.mjs');
+const tmp = mkdtempSync(join(tmpdir(), 'oncofhir-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 120_000 });
+
+describe('the oncofhir command', () => {
+  it.each([[['--help']], [['serve', '--help']], [['import', '--help']]])('prints help for %j', (args) => {
+    const r = cli(args);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Usage: oncofhir/);
+  });
+
+  it('rejects an unknown command with a non-zero exit and the help text', () => {
+    const r = cli(['frobnicate']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/unknown command/);
+  });
+
+  it('imports a transaction Bundle and NDJSON, reports a summary, and fails on a broken file without storing it', () => {
+    const dataDir = join(tmp, 'import-data');
+    const bundle = join(tmp, 'tx.json');
+    writeFileSync(bundle, JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [
+      { fullUrl: 'urn:uuid:a0000000-0000-4000-8000-000000000001', resource: { resourceType: 'Patient', name: [{ family: 'Import' }] }, request: { method: 'POST', url: 'Patient' } },
+      { resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'urn:uuid:a0000000-0000-4000-8000-000000000001' } }, request: { method: 'POST', url: 'Observation' } },
+    ] }));
+    const nd = join(tmp, 'patients.ndjson');
+    writeFileSync(nd, Array.from({ length: 7 }, (_, i) => JSON.stringify({ resourceType: 'Patient', id: `nd-${i}`, gender: 'female' })).join('\n') + '\n');
+    const broken = join(tmp, 'broken.json');
+    writeFileSync(broken, JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [
+      { resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } },
+      { resource: { resourceType: 'Patient', id: 'no good' }, request: { method: 'PUT', url: 'Patient/no good' } },
+    ] }));
+    const r = cli(['import', bundle, nd, broken], { DATA_DIR: dataDir });
+    expect(r.stdout).toMatch(/Imported 9 resources from 2 of 3 files/);
+    expect(r.stdout).toMatch(/FAILED .*broken\.json: .*Bundle\.entry\[1\]/);
+    expect(r.status).toBe(1);
+  });
+
+  it('serves FHIR from `serve` and keeps the data in DATA_DIR across a restart', async () => {
+    const env = { DATA_DIR: join(tmp, 'serve-data') };
+    let server = await startServerProcess(env, 18931);
+    try {
+      const put = await fetch(`${server.url}/Patient/persist-1`, { method: 'PUT', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'Patient', id: 'persist-1', gender: 'male' }) });
+      expect(put.status).toBe(201);
+    } finally {
+      await server.stop();
+    }
+    server = await startServerProcess(env, 18932);
+    try {
+      const r = await fetch(`${server.url}/Patient/persist-1`);
+      expect(r.status).toBe(200);
+      expect((await r.json()).gender).toBe('male');
+    } finally {
+      await server.stop();
+    }
+  });
+});
