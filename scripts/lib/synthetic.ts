@@ -50,11 +50,14 @@ export function syntheticObservation(n: number, k: number, subject: string): Obs
 }
 
 /** Patients [from, to) with their observations, as one transaction Bundle. */
-export function syntheticTransaction(from: number, to: number, observationsPerPatient: number): Bundle<Resource> {
+export function syntheticTransaction(from: number, to: number, observationsPerPatient: number, opts: { patientIds?: 'put' } = {}): Bundle<Resource> {
   const entry: BundleEntry<Resource>[] = [];
   for (let n = from; n < to; n++) {
     const pUrl = `urn:uuid:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-    entry.push({ fullUrl: pUrl, resource: syntheticPatient(n), request: { method: 'POST', url: 'Patient' } });
+    // With patientIds 'put', patients get the known ids bench-<n> so queries can name them.
+    entry.push(opts.patientIds === 'put'
+      ? { fullUrl: pUrl, resource: { ...syntheticPatient(n), id: `bench-${n}` }, request: { method: 'PUT', url: `Patient/bench-${n}` } }
+      : { fullUrl: pUrl, resource: syntheticPatient(n), request: { method: 'POST', url: 'Patient' } });
     for (let k = 0; k < observationsPerPatient; k++) {
       entry.push({ resource: syntheticObservation(n, k, pUrl), request: { method: 'POST', url: 'Observation' } });
     }
