@@ -20,6 +20,12 @@ export interface SearchParamDef {
 
 const byType = new Map<string, Map<string, SearchParamDef>>();
 const byUrl = new Map<string, SearchParameter>();
+let version = 0;
+
+/** Increases on every change of the registry (compiled caches compare it). */
+export function registryVersion(): number {
+  return version;
+}
 
 /** Keeps only the union branches of a multi-base expression that start with resourceType. */
 export function expressionFor(expression: string | undefined, resourceType: string): string | undefined {
@@ -51,22 +57,60 @@ export function splitUnion(expr: string): string[] {
 }
 
 export function registerSearchParameter(sp: SearchParameter): void {
+  ensureLoaded(); // so that the core set, loaded lazily, never overwrites a custom parameter
+  version++;
   byUrl.set(sp.url, sp);
   const bases = (sp.base as string[]).flatMap((b) => (b === 'Resource' || b === 'DomainResource' ? allResourceTypes() : [b]));
-  for (const t of bases) {
-    let m = byType.get(t);
-    if (!m) byType.set(t, (m = new Map()));
-    m.set(sp.code, {
-      url: sp.url,
-      code: sp.code,
-      type: sp.type as SearchParamType,
-      resourceType: t,
-      expression: expressionFor(sp.expression, t),
-      target: sp.target as string[] | undefined,
-      component: sp.component?.map((c) => ({ definition: c.definition, expression: c.expression })),
-      resource: sp,
-    });
+  for (const t of bases) registerFor(sp, t);
+}
+
+function registerFor(sp: SearchParameter, t: string): void {
+  let m = byType.get(t);
+  if (!m) byType.set(t, (m = new Map()));
+  m.set(sp.code, {
+    url: sp.url,
+    code: sp.code,
+    type: sp.type as SearchParamType,
+    resourceType: t,
+    expression: expressionFor(sp.expression, t),
+    target: sp.target as string[] | undefined,
+    component: sp.component?.map((c) => ({ definition: c.definition, expression: c.expression })),
+    resource: sp,
+  });
+}
+
+/**
+ * Removes a SearchParameter registered by url; a core parameter it had replaced (same base and
+ * code) becomes active again.
+ */
+export function unregisterSearchParameter(url: string): void {
+  ensureLoaded();
+  if (!byUrl.delete(url)) return;
+  version++;
+  for (const [type, m] of byType) {
+    for (const [code, def] of m) {
+      if (def.url !== url) continue;
+      m.delete(code);
+      const core = coreByTypeCode().get(type + '.' + code);
+      if (core && core.url !== url) {
+        byUrl.set(core.url, core);
+        registerFor(core, type);
+      }
+    }
   }
+}
+
+let coreIndex: Map<string, SearchParameter> | undefined;
+function coreByTypeCode(): Map<string, SearchParameter> {
+  if (!coreIndex) {
+    coreIndex = new Map();
+    for (const sp of coreSearchParameters()) {
+      for (const b of sp.base as string[]) {
+        for (const t of b === 'Resource' || b === 'DomainResource' ? allResourceTypes() : [b]) coreIndex.set(t + '.' + sp.code, sp);
+      }
+    }
+  }
+  return coreIndex;
 }
 
 let loaded = false;

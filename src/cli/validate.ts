@@ -1,0 +1,93 @@
+// `oncofhir validate <files|dirs…>`: validates FHIR JSON and XML files against the base spec, the profiles
+// they declare and --profile, with --with supporting resources; prints a report, OperationOutcomes (--json)
+// or JUnit XML (--junit). Exit 0 without errors, 1 with any error, 2 on a usage error.
+import { Command, CommanderError } from 'commander';
+import { existsSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { OperationOutcome } from 'fhir/r4';
+import { outcome, type Issue } from '../fhir/errors.js';
+import { getStructureDefinition, listResourceFiles, loadProfilesFrom, readResourceFile } from '../validation/registry.js';
+import { loadSupporting } from '../validation/supporting.js';
+import { validateResource } from '../validation/validator.js';
+
+export interface FileReport { file: string; issues: Issue[]; errors: number; warnings: number; information: number }
+
+const isError = (i: Issue) => i.severity === 'error' || i.severity === 'fatal';
+
+export function validateFiles(files: string[], profile?: string): FileReport[] {
+  return files.map((file) => {
+    let issues: Issue[];
+    try {
+      issues = validateResource(readResourceFile(file), { profiles: profile ? [profile] : [] });
+    } catch (e) {
+      issues = [{ severity: 'fatal', code: 'structure', diagnostics: `The file cannot be parsed: ${(e as Error).message}` }];
+    }
+    return {
+      file,
+      issues,
+      errors: issues.filter(isError).length,
+      warnings: issues.filter((i) => i.severity === 'warning').length,
+      information: issues.filter((i) => i.severity === 'information').length,
+    };
+  });
+}
+
+export function textReport(reports: FileReport[]): string {
+  const out: string[] = [];
+  for (const r of reports) {
+    const verdict = r.errors ? 'INVALID' : 'valid';
+    out.push(`${relative(process.cwd(), r.file) || r.file}: ${verdict} (${r.errors} error${r.errors === 1 ? '' : 's'}, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}, ${r.information} information)`);
+    for (const i of r.issues) out.push(`  ${i.severity.toUpperCase().padEnd(11)} ${(i.expression ?? ['']).join(', ') || '(file)'}: ${i.diagnostics}`);
+  }
+  const bad = reports.filter((r) => r.errors).length;
+  out.push(`${reports.length} file${reports.length === 1 ? '' : 's'} validated: ${reports.length - bad} valid, ${bad} with errors.`);
+  return out.join('\n');
+}
+
+const xml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+export function junitReport(reports: FileReport[]): string {
+  const failures = reports.filter((r) => r.errors).length;
+  const cases = reports.map((r) => {
+    const name = xml(relative(process.cwd(), r.file) || r.file);
+    if (!r.errors) return `    <testcase classname="oncofhir.validate" name="${name}"/>`;
+    const body = r.issues.filter(isError).map((i) => `${(i.expression ?? []).join(', ')}: ${i.diagnostics}`).join('\n');
+    return `    <testcase classname="oncofhir.validate" name="${name}">\n      <failure message="${r.errors} error(s)" type="validation">${xml(body)}</failure>\n    </testcase>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${reports.length}" failures="${failures}">\n  <testsuite name="oncofhir validate" tests="${reports.length}" failures="${failures}" errors="0">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+}
+
+function usage(msg: string): never {
+  process.stderr.write(`error: ${msg}\n`);
+  process.exit(2);
+}
+
+export function validateCommand(): Command {
+  return new Command('validate')
+    .description('Validate FHIR resources (JSON or XML files) against R4 and profiles')
+    .argument('<paths...>', 'files or directories (searched recursively for .json and .xml)')
+    .option('--profile <canonical>', 'also validate against this profile (StructureDefinition url)')
+    .option('--with <path>', 'load supporting resources: StructureDefinitions, ValueSets, CodeSystems, referenced resources (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--json', 'print one OperationOutcome per file (a JSON array of {file, outcome})')
+    .option('--junit <file>', 'write a JUnit XML report to this file')
+    .exitOverride((err: CommanderError) => {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
+      process.exit(2);
+    })
+    .action((paths: string[], opts: { profile?: string; with: string[]; json?: boolean; junit?: string }) => {
+      for (const p of [...paths, ...opts.with]) if (!existsSync(p)) usage(`no such file or directory: ${p}`);
+      loadProfilesFrom('profiles');
+      const loaded = loadSupporting(opts.with);
+      for (const e of loaded.errors) process.stderr.write(`warning: ${e}\n`);
+      if (opts.profile && !getStructureDefinition(opts.profile)) usage(`unknown profile ${opts.profile} (load it with --with)`);
+      const files = listResourceFiles(paths);
+      if (!files.length) usage('no .json or .xml file found');
+      const reports = validateFiles(files, opts.profile);
+      if (opts.json) {
+        const out: { file: string; outcome: OperationOutcome }[] = reports.map((r) => ({ file: r.file, outcome: outcome(r.issues) }));
+        process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      } else process.stdout.write(textReport(reports) + '\n');
+      if (opts.junit) writeFileSync(opts.junit, junitReport(reports));
+      process.exitCode = reports.some((r) => r.errors) ? 1 : 0;
+    });
+}

@@ -1,0 +1,83 @@
+// Bundle rules that the core invariants (bdl-*) do not express: fullUrl/resource id consistency,
+// duplicate entries, and reference resolution between entries (urn:uuid, absolute and relative urls).
+import type { Issue } from '../fhir/errors.js';
+
+type Json = Record<string, unknown>;
+
+export interface BundleIndex {
+  type?: string;
+  resolve(reference: string, fromFullUrl?: string): Json | undefined;
+  /** A conformance resource of the Bundle by its canonical url. */
+  resolveCanonical(url: string): Json | undefined;
+}
+
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const entriesOf = (b: Json): Json[] => (Array.isArray(b.entry) ? b.entry.filter(isObj) : []);
+
+/** Base of a RESTful fullUrl: `http://x/fhir/Patient/1` → `http://x/fhir/`. */
+function baseOf(fullUrl: string): string | undefined {
+  const m = fullUrl.match(/^(.*\/)[A-Z][A-Za-z]+\/[^/]+(\/_history\/[^/]+)?$/);
+  return m?.[1];
+}
+
+export function indexBundle(bundle: Json): BundleIndex {
+  const byUrl = new Map<string, Json>();
+  const byCanonical = new Map<string, Json>();
+  for (const e of entriesOf(bundle)) {
+    const r = e.resource;
+    if (!isObj(r)) continue;
+    if (typeof e.fullUrl === 'string') byUrl.set(e.fullUrl, r);
+    if (typeof r.url === 'string') byCanonical.set(r.url, r);
+    if (typeof r.id === 'string' && typeof r.resourceType === 'string') {
+      const rel = `${r.resourceType}/${r.id}`;
+      if (!byUrl.has(rel)) byUrl.set(rel, r);
+    }
+  }
+  return {
+    type: typeof bundle.type === 'string' ? bundle.type : undefined,
+    resolveCanonical: (url) => byCanonical.get(url),
+    resolve(reference, fromFullUrl) {
+      const ref = reference.replace(/\/_history\/[^/]+$/, '');
+      const hit = byUrl.get(ref) ?? byUrl.get(reference);
+      if (hit) return hit;
+      // A relative reference is resolved against the base of the referring entry's fullUrl.
+      if (fromFullUrl && !/^[a-z]+:/.test(ref)) {
+        const base = baseOf(fromFullUrl);
+        if (base) return byUrl.get(base + ref);
+      }
+      return undefined;
+    },
+  };
+}
+
+export function bundleRules(bundle: Json, path: string): Issue[] {
+  const issues: Issue[] = [];
+  const seen = new Map<string, number>();
+  entriesOf(bundle).forEach((e, i) => {
+    const at = `${path}.entry[${i}]`;
+    const r = e.resource;
+    const fullUrl = typeof e.fullUrl === 'string' ? e.fullUrl : undefined;
+    if (!isObj(r) || typeof r.resourceType !== 'string') return;
+    if (fullUrl && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(fullUrl)) {
+      issues.push({ severity: 'error', code: 'invalid', diagnostics: `The fullUrl must be an absolute URL (not '${fullUrl}')`, expression: [at] });
+    } else if (fullUrl && typeof r.id === 'string' && /^https?:/.test(fullUrl)) {
+      const tail = `${r.resourceType}/${r.id}`;
+      if (!fullUrl.replace(/\/_history\/[^/]+$/, '').endsWith('/' + tail) && fullUrl !== tail) {
+        issues.push({ severity: 'error', code: 'invalid', diagnostics: `The fullUrl ${fullUrl} does not match the resource ${tail}`, expression: [at] });
+      }
+    }
+    if (bundle.type === 'searchset' && isObj(e.search)) {
+      if (e.search.mode === 'match' && typeof r.id !== 'string') issues.push({ severity: 'error', code: 'invalid', diagnostics: 'Search results must have ids', expression: [`${at}.resource`] });
+      if (e.search.mode === 'outcome' && r.resourceType !== 'OperationOutcome') issues.push({ severity: 'error', code: 'invalid', diagnostics: `An entry with search.mode 'outcome' must be an OperationOutcome, not a ${r.resourceType}`, expression: [`${at}.resource`] });
+    }
+    if (fullUrl) {
+      const version = isObj(r.meta) ? r.meta.versionId : undefined;
+      const key = `${fullUrl}|${version ?? ''}`;
+      const prev = seen.get(key);
+      if (prev !== undefined && bundle.type !== 'history') {
+        issues.push({ severity: 'error', code: 'invalid', diagnostics: `Duplicate fullUrl ${fullUrl} (also entry ${prev})`, expression: [at] });
+      } else seen.set(key, i);
+    }
+  });
+  return issues;
+}
