@@ -9,8 +9,9 @@ import type { Bundle, Resource, StructureDefinition } from 'fhir/r4';
 import { addStructureDefinition, bindingsAvailable, snapshotOf, validateResource } from '../src/validation/index.js';
 
 const args = process.argv.slice(2);
-const dir = args.find((a) => !a.startsWith('--')) ?? '/work/shared/corpus/synthea-r4';
-const rounds = Number(args[args.indexOf('--rounds') + 1]) || 3;
+const roundsAt = args.indexOf('--rounds');
+const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) || 3 : 3;
+const dir = args.find((a, i) => !a.startsWith('--') && i !== roundsAt + 1) ?? '/work/shared/corpus/synthea-r4';
 if (!existsSync(dir)) {
   console.error(`No Synthea corpus at ${dir}`);
   process.exit(2);

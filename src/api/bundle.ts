@@ -12,6 +12,7 @@ import { parsePrefer } from './prefer.js';
 import { dispatch } from './router.js';
 import type { Call, FhirRequest, FhirResponse, Method } from './types.js';
 import { createMany } from './write.js';
+import { runAfterCommit } from './write-hooks.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
@@ -83,7 +84,8 @@ async function batch(call: Call, entries: Entry[]): Promise<(FhirResponse | Fhir
 }
 
 async function transaction(call: Call, entries: Entry[]): Promise<FhirResponse[]> {
-  return call.ctx.db.transaction(async (tx) => {
+  const afterCommit: (() => Promise<void>)[] = [];
+  const responses = await call.ctx.db.transaction(async (tx) => {
     const idMap = await assignIds(tx, entries);
     await rewriteReferences(tx, entries, idMap);
     const responses: FhirResponse[] = new Array(entries.length);
@@ -93,20 +95,22 @@ async function transaction(call: Call, entries: Entry[]): Promise<FhirResponse[]
     const plainSet = new Set(plain);
     const items: { type: string; id?: string; resource: Resource }[] = [];
     for (const e of plain) await at(e.index, async () => void items.push({ type: e.type!, id: e.assignedId, resource: checkIncoming(e.req.body, e.type!) }));
-    const created = await createMany(tx, { ...call, tx }, items);
+    const created = await createMany(tx, { ...call, tx, afterCommit }, items);
     plain.forEach((e, n) => (responses[e.index] = created[n]));
     for (const e of ordered) {
       if (plainSet.has(e)) continue;
       await at(e.index, async () => {
         if (e.existingId) {
-          responses[e.index] = await dispatch({ ctx: call.ctx, tx, req: { method: 'GET', path: `${e.type}/${e.existingId}`, query: [], headers: {} } });
+          responses[e.index] = await dispatch({ ctx: call.ctx, tx, afterCommit, req: { method: 'GET', path: `${e.type}/${e.existingId}`, query: [], headers: {} } });
           return;
         }
-        responses[e.index] = await dispatch({ ctx: call.ctx, tx, req: e.req });
+        responses[e.index] = await dispatch({ ctx: call.ctx, tx, afterCommit, req: e.req });
       });
     }
     return responses;
   });
+  await runAfterCommit(afterCommit);
+  return responses;
 }
 
 /** Runs fn and re-labels a failure with the entry's location. */

@@ -41,4 +41,6 @@ export interface Call {
   ctx: ApiContext;
   req: FhirRequest;
   tx?: Queryable;
+  /** Work to run once the enclosing SQL transaction has committed (shared by a Bundle's entries). */
+  afterCommit?: (() => Promise<void>)[];
 }

@@ -16,3 +16,13 @@ export function onWrite(hook: WriteHook): void {
 export async function afterWrite(q: Queryable, call: Call, resource: Resource, method: WriteMethod): Promise<void> {
   for (const h of hooks) await h(q, call, resource, method);
 }
+
+/** Queues work to run after the write's transaction commits (e.g. activating a SearchParameter). */
+export function deferUntilCommitted(call: Call, fn: () => Promise<void>): void {
+  if (!call.afterCommit) throw new Error('deferUntilCommitted needs a call that owns its transaction');
+  call.afterCommit.push(fn);
+}
+
+export async function runAfterCommit(list: (() => Promise<void>)[]): Promise<void> {
+  for (const fn of list.splice(0)) await fn();
+}

@@ -7,7 +7,7 @@ import type { Queryable } from '../store/db.js';
 import { sqlState } from '../store/db.js';
 import { currentRow, insertNew, replaceVersion, type WriteMethod } from '../store/resource-store.js';
 import { findMatches } from '../store/search/index.js';
-import { afterWrite } from './write-hooks.js';
+import { afterWrite, runAfterCommit } from './write-hooks.js';
 import { checkIncoming } from './incoming.js';
 import { checkId, newId, versionFromEtag } from './ids.js';
 import type { Call, FhirResponse } from './types.js';
@@ -17,10 +17,14 @@ const UNIQUE_VIOLATION = '23505';
 /** Runs fn in the call's transaction, or in a new one; retries once when a concurrent insert won. */
 export async function inTx<T>(call: Call, fn: (q: Queryable) => Promise<T>): Promise<T> {
   if (call.tx) return fn(call.tx);
+  const deferred = (call.afterCommit ??= []);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await call.ctx.db.transaction(fn);
+      const out = await call.ctx.db.transaction(fn);
+      await runAfterCommit(deferred);
+      return out;
     } catch (err) {
+      deferred.length = 0;
       if (attempt < 3 && sqlState(err) === UNIQUE_VIOLATION) continue;
       throw err;
     }

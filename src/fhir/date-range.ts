@@ -13,7 +13,9 @@ export function dateRange(value: string, where?: string): DateRange {
   const zone = tz ?? 'Z';
   const iso = (yy: string, mm = '01', dd = '01', hh = '00', mn = '00', ss = '00', ms = '.000') => `${yy}-${mm}-${dd}T${hh}:${mn}:${ss}${ms}${zone}`;
   const lo = new Date(iso(y, mo, d, h, mi, s, frac ? (frac + '000').slice(0, 4) : '.000'));
-  if (Number.isNaN(lo.getTime())) throw badRequest(`"${value}" is not a valid date`, where ? [where] : undefined);
+  // Date.parse rolls 2021-02-30 over to March; a real date reads back the same day.
+  const rolled = d && new Date(Date.UTC(+y, +mo - 1, +d)).getUTCDate() !== +d;
+  if (Number.isNaN(lo.getTime()) || rolled || (mo && (+mo < 1 || +mo > 12))) throw badRequest(`"${value}" is not a valid date`, where ? [where] : undefined);
   let next: Date;
   if (!mo) next = new Date(iso(String(+y + 1)));
   else if (!d) next = new Date(Date.UTC(+y, +mo, 1) - offsetMs(zone));

@@ -70,6 +70,15 @@ export async function refreshProfilesFromStore(q: Queryable): Promise<{ changed:
   return { changed: true, count: fromStore.size };
 }
 
+/** Re-checks the stored StructureDefinitions every `ms` (other nodes' writes); returns a stop function. */
+export function startProfileSync(q: Queryable, ms = 5000): () => void {
+  const timer = setInterval(() => {
+    refreshProfilesFromStore(q).catch(() => undefined); // a failed check is retried on the next tick
+  }, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** Forget what was loaded from a store (tests, or a node switching databases). */
 export function resetStoreProfiles(): void {
   for (const v of fromStore.values()) removeStructureDefinition(v.url);

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setStructureCheck } from '../../src/api/incoming.js';
 import { getStructureDefinition } from '../../src/validation/index.js';
-import { refreshProfilesFromStore, registerValidationOperations, resetStoreProfiles, validateOnWrite } from '../../src/validation/operations.js';
+import { refreshProfilesFromStore, registerValidationOperations, resetStoreProfiles, startProfileSync, validateOnWrite } from '../../src/validation/operations.js';
 import { DB_KINDS } from '../support/db.js';
 import { FHIR_JSON, openTestServer, type TestServer } from '../support/server.js';
 
@@ -128,5 +128,17 @@ describe.each(DB_KINDS)('validation in the server on %s', (kind) => {
     await refreshProfilesFromStore(s.ctx.db);
     expect(getStructureDefinition(sd.url)).toBeUndefined();
     expect(getStructureDefinition(PROFILE)).toBeDefined();
+  });
+
+  it('startProfileSync picks up StructureDefinitions stored by another node', async () => {
+    resetStoreProfiles();
+    expect(getStructureDefinition(PROFILE)).toBeUndefined();
+    const stop = startProfileSync(s.ctx.db, 20);
+    try {
+      for (let i = 0; i < 100 && !getStructureDefinition(PROFILE); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(getStructureDefinition(PROFILE)).toBeDefined();
+    } finally {
+      stop();
+    }
   });
 });
