@@ -1,4 +1,5 @@
 // Typed configuration, read once from the environment. Every default works out of the box.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -18,6 +19,8 @@ export interface Config {
   /** Searches returning more than this many matches are paged from a snapshot of at most this size. */
   maxSnapshot: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** HTTP worker processes for `serve` (node:cluster). PGlite is single-process, so always 1 there. */
+  workers: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -44,5 +47,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxCount: int('MAX_COUNT', 1000),
     maxSnapshot: int('MAX_SNAPSHOT', 10000),
     logLevel: (env.LOG_LEVEL as Config['logLevel']) || 'info',
+    workers: env.DATABASE_URL ? (env.WORKERS ? int('WORKERS', 1) || 1 : availableParallelism()) : 1,
   };
 }

@@ -1,17 +1,36 @@
-// Wires the optional modules into the core (hooks, operations), once per process.
+// Wires the modules into the core (write checks, hooks, operations), once per process, and keeps
+// definitions stored by other server nodes (SearchParameters, StructureDefinitions) in sync.
 import type { ApiContext } from './api/types.js';
 import { setStructureCheck } from './api/incoming.js';
-import { checkStructure } from './fhir/structure.js';
 import { activateStoredSearchParameters } from './api/search-parameter-activation.js';
-import { loadStoredSearchParameters } from './store/indexing/index.js';
+import { loadStoredSearchParameters, refreshSearchParameters } from './store/indexing/index.js';
+import { loadProfilesFrom } from './validation/index.js';
+import { refreshProfilesFromStore, registerValidationOperations, validateOnWrite } from './validation/operations.js';
+
+const PROFILES_DIR = new URL('../profiles/', import.meta.url).pathname;
+const SYNC_INTERVAL_MS = 5000;
 
 let installed = false;
 
 export async function installModules(ctx: ApiContext): Promise<void> {
   await loadStoredSearchParameters(ctx.db);
+  await refreshProfilesFromStore(ctx.db);
   if (installed) return;
   installed = true;
+  loadProfilesFrom(PROFILES_DIR);
   activateStoredSearchParameters();
-  // Every write is checked against the base R4 structure (unknown elements, primitive formats).
-  setStructureCheck(checkStructure);
+  registerValidationOperations();
+  // Every write is validated against the base spec and its declared profiles (400 / 422).
+  setStructureCheck(validateOnWrite);
+}
+
+const lastSync = new WeakMap<object, number>();
+
+/** Cheap version checks, at most every few seconds per database, before serving a request. */
+export async function syncFromStore(ctx: ApiContext): Promise<void> {
+  const now = Date.now();
+  if (now - (lastSync.get(ctx.db) ?? 0) < SYNC_INTERVAL_MS) return;
+  lastSync.set(ctx.db, now);
+  await refreshSearchParameters(ctx.db, 0);
+  await refreshProfilesFromStore(ctx.db);
 }

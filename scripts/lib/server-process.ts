@@ -29,16 +29,16 @@ export async function startServerProcess(env: Record<string, string | undefined>
     if (child.exitCode !== null) throw new Error('server exited during start-up');
     await new Promise((r) => setTimeout(r, 100));
   }
-  // tsx runs the server in a grandchild; VmHWM of the whole tree is approximated by the largest process.
+  // tsx runs the server in a grandchild; peak RSS is the sum of VmHWM over the process tree (tsx wrapper, cluster primary and workers).
   const peakRssMiB = () => {
-    let max = 0;
+    let total = 0;
     for (const pid of descendants(child.pid!)) {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-        if (m) max = Math.max(max, Number(m[1]) / 1024);
+        if (m) total += Number(m[1]) / 1024;
       } catch { /* gone */ }
     }
-    return Math.round(max);
+    return Math.round(total);
   };
   return {
     url,

@@ -2,9 +2,8 @@
 // resources are re-indexed for them before the write answers. Other nodes pick them up through
 // refreshSearchParameters (a cheap version check, at most every few seconds).
 import type { SearchParameter } from 'fhir/r4';
-import { loadStoredSearchParameters, refreshSearchParameters, reindex } from '../store/indexing/index.js';
+import { loadStoredSearchParameters, reindex } from '../store/indexing/index.js';
 import { log } from '../log.js';
-import type { ApiContext } from './types.js';
 import { deferUntilCommitted, onWrite } from './write-hooks.js';
 
 export function activateStoredSearchParameters(): void {
@@ -18,9 +17,4 @@ export function activateStoredSearchParameters(): void {
       log.info('search parameter activated', { url, reindexed: n });
     });
   });
-}
-
-/** Registers the SearchParameters stored by any node; call before serving requests. */
-export async function syncSearchParameters(ctx: ApiContext): Promise<void> {
-  await refreshSearchParameters(ctx.db);
 }

@@ -6,7 +6,7 @@ import { FhirError, outcome } from '../fhir/errors.js';
 import { applyElements, applySummary } from '../fhir/summary.js';
 import { parsePrefer } from '../api/prefer.js';
 import { dispatch } from '../api/router.js';
-import { syncSearchParameters } from '../api/search-parameter-activation.js';
+import { syncFromStore } from '../modules.js';
 import type { ApiContext, FhirRequest, FhirResponse, Method } from '../api/types.js';
 import { describeError, log } from '../log.js';
 import { CONTENT_TYPE, parseBody, responseFormat, serialise, type Format } from './formats.js';
@@ -86,7 +86,7 @@ async function handle(ctx: ApiContext, req: Request, res: Response): Promise<voi
         prefer: req.get('prefer'),
       },
     };
-    await syncSearchParameters(ctx);
+    await syncFromStore(ctx);
     const out = await dispatch({ ctx, req: fr });
     send(ctx, res, fr, out, format, pretty);
   } catch (err) {

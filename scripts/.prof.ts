@@ -1,0 +1,13 @@
+import { openContext } from '../src/server.ts';
+import { loadConfig } from '../src/config.ts';
+import { importFiles, listInputs } from '../src/cli/import.ts';
+import { postgresBenchDb } from './lib/bench-db.ts';
+const db = await postgresBenchDb(process.env.TEST_DATABASE_URL!);
+process.env.DATABASE_URL = db.env.DATABASE_URL;
+const ctx = await openContext(loadConfig());
+const files = listInputs(['/work/shared/corpus/synthea-r4']);
+await importFiles(ctx, files.slice(0, 4));
+const t = Date.now();
+const s = await importFiles(ctx, files);
+console.log(s.resources, s.resources / ((Date.now() - t) / 1000));
+await ctx.db.close(); await db.cleanup();
