@@ -97,7 +97,7 @@ function parseClause(types: string[], name: string, raw: string, opts: ParseOpti
   if (modifier && def.type === 'reference' && isResourceType(modifier)) {
     if (def.target && !def.target.includes(modifier)) throw badRequest(`Parameter ${shown}: ${code} cannot refer to a ${modifier}`, [shown]);
     typeModifier = modifier;
-  } else if (modifier && !(MODIFIERS as Record<string, string[]>)[def.type]?.includes(modifier)) {
+  } else if (modifier && !(MODIFIERS as unknown as Record<string, string[]>)[def.type]?.includes(modifier)) {
     throw badRequest(`Parameter ${shown}: modifier :${modifier} is not supported on ${def.type} parameter ${code}`, [shown]);
   }
   if (def.type === 'composite') {

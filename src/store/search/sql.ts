@@ -33,21 +33,27 @@ const componentCols = (i: number, kind: SearchParamType): Cols => {
   };
 };
 
-type Templates = Record<Prefix, string>;
+type Templates = Record<Prefix, string | string[]>;
 const T = PREFIXES as unknown as { number: Templates; range: Templates; date: Templates };
 
-/** Fills a prefix template: {v}/{lo}/{hi} are columns, {sv}/{slo}/{shi}/{alo}/{ahi} parameters. */
-function fill(tpl: string, cols: Record<string, string>, vals: Record<string, string>, p: SqlParams, cast: string): string {
+/**
+ * Fills a prefix template: {v}/{lo}/{hi} are columns, {sv}/{slo}/{shi}/{alo}/{ahi} parameters.
+ * Returns the alternatives (ORed by the caller), each an AND of tests one index can answer.
+ */
+function fill(tpl: string | string[], cols: Record<string, string>, vals: Record<string, string>, p: SqlParams, cast: string): string[] {
   const memo: Record<string, string> = {};
-  return tpl.replace(/\{(\w+)\}/g, (_, k: string) => cols[k] ?? (memo[k] ??= p.add(vals[k], cast)));
+  return (Array.isArray(tpl) ? tpl : [tpl]).map((t) => t.replace(/\{(\w+)\}/g, (_, k: string) => cols[k] ?? (memo[k] ??= p.add(vals[k], cast))));
 }
+
+/** Alternatives as one predicate. */
+const anyOf = (alts: string[]) => (alts.length === 1 ? alts[0] : `(${alts.map((a) => `(${a})`).join(' OR ')})`);
 
 const approx = (value: string, lo: string, hi: string) => {
   const v = Number(value), d = Math.abs(v) * 0.1;
   return { sv: value, slo: lo, shi: hi, alo: String(v - d), ahi: String(v + d) };
 };
 
-function dateCond(v: Extract<Value, { k: 'date' }>, lo: string, hi: string, p: SqlParams): string {
+function dateCond(v: Extract<Value, { k: 'date' }>, lo: string, hi: string, p: SqlParams): string[] {
   let vals: Record<string, string> = { slo: v.lo, shi: v.hi };
   if (v.prefix === 'ap') {
     // "Approximately": the search range widened by 10% of its distance from now.
@@ -58,23 +64,21 @@ function dateCond(v: Extract<Value, { k: 'date' }>, lo: string, hi: string, p: S
 }
 
 function numberCond(prefix: Prefix, n: { value: string; lo: string; hi: string }, col: string, p: SqlParams): string {
-  return fill(T.number[prefix], { v: col }, approx(n.value, n.lo, n.hi), p, 'numeric');
+  return anyOf(fill(T.number[prefix], { v: col }, approx(n.value, n.lo, n.hi), p, 'numeric'));
 }
 
-function quantityCond(v: Extract<Value, { k: 'quantity' }>, c: Cols, a: string, p: SqlParams, withRanges: boolean): string {
+function quantityCond(v: Extract<Value, { k: 'quantity' }>, c: Cols, a: string, p: SqlParams, withRanges: boolean): string[] {
   const col = (k: string) => `${a}.${c[k]}`;
   const units: string[] = [];
   if (v.system) units.push(`${col('system')} = ${p.add(v.system)}`);
   // number||code matches the unit code or, without a system, the human unit too.
   if (v.code) units.push(c.unit && !v.system ? `(${col('code')} = ${p.add(v.code)} OR ${col('unit')} = ${p.add(v.code)})` : `${col('code')} = ${p.add(v.code)}`);
-  let num = numberCond(v.prefix, v, col('value'), p);
+  const alts = [[numberCond(v.prefix, v, col('value'), p), ...units].join(' AND ')];
   // A stored Range (value null) is compared through its bounds.
-  if (withRanges) num = `((${col('value')} IS NOT NULL AND ${num}) OR (${col('value')} IS NULL AND ${fill(T.range[v.prefix], { lo: col('lo'), hi: col('hi') }, approx(v.value, v.lo, v.hi), p, 'numeric')}))`;
-  const plain = [num, ...units].join(' AND ');
-  if (!v.canon) return plain;
-  // UCUM: compare in base units, so that 1 g matches 1000 mg.
-  const canon = `${col('canon_code')} = ${p.add(v.canon.code)} AND ${numberCond(v.prefix, v.canon, col('canon_value'), p)}`;
-  return `((${canon}) OR (${plain}))`;
+  if (withRanges) alts.push([`${col('value')} IS NULL`, anyOf(fill(T.range[v.prefix], { lo: col('lo'), hi: col('hi') }, approx(v.value, v.lo, v.hi), p, 'numeric')), ...units].join(' AND '));
+  // UCUM: compare in base units too, so that 1 g matches 1000 mg.
+  if (v.canon) alts.unshift(`${col('canon_code')} = ${p.add(v.canon.code)} AND ${numberCond(v.prefix, v.canon, col('canon_value'), p)}`);
+  return alts;
 }
 
 function tokenCond(v: Extract<Value, { k: 'token' }>, c: Cols, a: string, p: SqlParams): string {
@@ -117,18 +121,18 @@ function uriCond(v: Extract<Value, { k: 'uri' }>, c: Cols, a: string, p: SqlPara
   return `${col} = ${p.add(v.uri)}`;
 }
 
-function referenceCond(v: Extract<Value, { k: 'reference' }>, a: string, p: SqlParams, baseUrl: string): string {
+function referenceCond(v: Extract<Value, { k: 'reference' }>, a: string, p: SqlParams, baseUrl: string): string[] {
   if (v.identifier) {
     const parts: string[] = [];
     if (v.identifier.value !== undefined) parts.push(`${a}.ident_value = ${p.add(v.identifier.value)}`);
     if (v.identifier.system === null) parts.push(`${a}.ident_system IS NULL`);
     else if (v.identifier.system !== undefined) parts.push(`${a}.ident_system = ${p.add(v.identifier.system)}`);
-    return parts.join(' AND ');
+    return [parts.join(' AND ')];
   }
-  if (v.url) return `${a}.url = ${p.add(v.url)}`;
+  if (v.url) return [`${a}.url = ${p.add(v.url)}`];
   const local = `${a}.target_id = ${p.add(v.id)}${v.type ? ` AND ${a}.target_type = ${p.add(v.type)}` : ''}`;
   // A reference written as an absolute URL to this server is the same target.
-  return v.type ? `((${local}) OR ${a}.url = ${p.add(`${baseUrl}/${v.type}/${v.id}`)})` : local;
+  return v.type ? [local, `${a}.url = ${p.add(`${baseUrl}/${v.type}/${v.id}`)}`] : [local];
 }
 
 /** Composite reference components store 'Type/id' (or the url) in ci_code, the type in ci_system. */
@@ -138,16 +142,17 @@ function compositeRefCond(v: Extract<Value, { k: 'reference' }>, c: Cols, a: str
   return `${a}.${c.code} LIKE ${p.add('%/' + (v.id ?? '').replace(/[\\%_]/g, '\\$&'))}`;
 }
 
-function valueCond(v: Value, c: Cols, a: string, p: SqlParams, ctx: { modifier?: string; baseUrl: string; composite?: boolean }): string {
+/** The alternatives (ORed) that match one value. */
+function valueAlts(v: Value, c: Cols, a: string, p: SqlParams, ctx: { modifier?: string; baseUrl: string; composite?: boolean }): string[] {
   switch (v.k) {
-    case 'number': return numberCond(v.prefix, v, `${a}.${c.value}`, p);
+    case 'number': return [numberCond(v.prefix, v, `${a}.${c.value}`, p)];
     case 'date': return dateCond(v, `${a}.${c.lo}`, `${a}.${c.hi}`, p);
-    case 'string': return stringCond(v, c, a, p, ctx.modifier);
-    case 'token': return tokenCond(v, c, a, p);
+    case 'string': return [stringCond(v, c, a, p, ctx.modifier)];
+    case 'token': return [tokenCond(v, c, a, p)];
     case 'quantity': return quantityCond(v, c, a, p, !ctx.composite);
-    case 'reference': return ctx.composite ? compositeRefCond(v, c, a, p) : referenceCond(v, a, p, ctx.baseUrl);
-    case 'uri': return uriCond(v, c, a, p, ctx.modifier);
-    case 'composite': return v.parts.map((part, i) => `(${valueCond(part, componentCols(i + 1, part.k as SearchParamType), a, p, { ...ctx, composite: true })})`).join(' AND ');
+    case 'reference': return ctx.composite ? [compositeRefCond(v, c, a, p)] : referenceCond(v, a, p, ctx.baseUrl);
+    case 'uri': return [uriCond(v, c, a, p, ctx.modifier)];
+    case 'composite': return [v.parts.map((part, i) => anyOf(valueAlts(part, componentCols(i + 1, part.k as SearchParamType), a, p, { ...ctx, composite: true }))).join(' AND ')];
   }
 }
 
@@ -167,19 +172,22 @@ export function clauseSql(cl: Clause, r: string, ctx: BuildContext): string {
     }
     case 'lastUpdated': {
       const col = `${r}.last_updated`;
-      return `(${cl.values.map((v) => dateCond(v, col, col, p)).join(' OR ')})`;
+      return anyOf(cl.values.flatMap((v) => dateCond(v, col, col, p)));
     }
     case 'missing': {
       const has = `SELECT 1 FROM ${TABLE[cl.ptype]} ${i} WHERE ${i}.rid = ${r}.rid AND ${key(cl.code, cl.types)}`;
       return cl.missing ? `NOT EXISTS (${has})` : `EXISTS (${has})`;
     }
     case 'param': {
-      const conds = cl.values.map((v) => `(${valueCond(v, MAIN_COLS, i, p, { modifier: cl.modifier, baseUrl: ctx.baseUrl })})`).join(' OR ');
+      const alts = cl.values.flatMap((v) => valueAlts(v, MAIN_COLS, i, p, { modifier: cl.modifier, baseUrl: ctx.baseUrl }));
+      const k = key(cl.code, cl.types);
       if (cl.modifier === 'not') {
         // :not keeps resources without any matching code, including those without the element.
-        return `NOT EXISTS (SELECT 1 FROM idx_token ${i} WHERE ${i}.rid = ${r}.rid AND ${key(cl.code, cl.types)} AND (${conds}))`;
+        return `NOT EXISTS (SELECT 1 FROM idx_token ${i} WHERE ${i}.rid = ${r}.rid AND ${k} AND ${anyOf(alts)})`;
       }
-      return `${r}.rid IN (SELECT ${i}.rid FROM ${TABLE[cl.ptype]} ${i} WHERE ${key(cl.code, cl.types)} AND (${conds}))`;
+      // One arm per alternative: each is answered by an index scan, instead of one OR that no index serves.
+      const arms = alts.map((alt) => `SELECT ${i}.rid FROM ${TABLE[cl.ptype]} ${i} WHERE ${k} AND ${alt}`);
+      return `${r}.rid IN (${arms.join(' UNION ALL ')})`;
     }
     case 'chain': {
       const t = `t${ctx.depth}`;
