@@ -26,8 +26,10 @@ export const terminologyGeneration = () => generation;
 export function onTerminologyChange(fn: () => void): void {
   listeners.push(fn);
 }
+const implicitMade = new Map<string, ValueSet>();
 function changed(): void {
   generation++;
+  implicitMade.clear();
   for (const fn of listeners) fn();
 }
 
@@ -99,7 +101,13 @@ export function getValueSet(ref: string): ValueSet | undefined {
   const { url } = splitCanonical(ref);
   const system = implicit.get(url);
   if (!system) return undefined;
-  return { resourceType: 'ValueSet', url, status: 'active', compose: { include: [{ system }] } };
+  // One object per url, so expansion caches keyed on the ValueSet hold.
+  let made = implicitMade.get(url);
+  if (!made) {
+    made = { resourceType: 'ValueSet', url, status: 'active', name: `${getCodeSystem(system)?.name ?? 'CodeSystem'}ValueSet`, compose: { include: [{ system }] } };
+    implicitMade.set(url, made);
+  }
+  return made;
 }
 
 export function getCoreById(type: string, id: string): TerminologyResource | undefined {
