@@ -7,6 +7,7 @@ import type { Queryable } from '../store/db.js';
 import { sqlState } from '../store/db.js';
 import { currentRow, insertNew, replaceVersion, type WriteMethod } from '../store/resource-store.js';
 import { findMatches } from '../store/search/index.js';
+import { noteWrites } from '../store/maintenance.js';
 import { afterWrite, runAfterCommit } from './write-hooks.js';
 import { checkIncoming } from './incoming.js';
 import { checkId, newId, versionFromEtag } from './ids.js';
@@ -62,6 +63,7 @@ export async function createMany(q: Queryable, call: Call, items: { type: string
   const at = now();
   const resources = items.map((i) => stamp(i.resource, i.id ?? newId(), 1, at));
   await insertNew(q, resources.map((resource, n) => ({ type: items[n].type, id: resource.id!, version: 1, lastUpdated: at, method: 'POST' as const, resource })));
+  noteWrites(call.ctx.db, resources.length);
   for (const r of resources) await afterWrite(q, call, r, 'POST');
   return resources.map((r, n) => created(items[n].type, r));
 }
@@ -82,6 +84,7 @@ async function writeVersion(q: Queryable, call: Call, type: string, id: string, 
   if (wanted !== undefined && (!row || row.version !== wanted)) {
     throw preconditionFailed(`${type}/${id} is at version ${row?.version ?? 'none'}, not ${wanted}`);
   }
+  noteWrites(call.ctx.db, 1);
   if (!row) {
     const resource = stamp(incoming, id, 1, now());
     await insertNew(q, [{ type, id, version: 1, lastUpdated: resource.meta!.lastUpdated!, method, resource }]);
