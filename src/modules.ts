@@ -6,6 +6,8 @@ import { activateStoredSearchParameters } from './api/search-parameter-activatio
 import { loadStoredSearchParameters, refreshSearchParameters } from './store/indexing/index.js';
 import { loadProfilesFrom } from './validation/index.js';
 import { refreshProfilesFromStore, registerValidationOperations, validateOnWrite } from './validation/operations.js';
+import { setTerminologyLoader } from './validation/supporting.js';
+import { installTerminologyWriteHook, refreshFromStore as refreshTerminology, registerTerminologyOperations, terminologyLoader } from './terminology/index.js';
 
 const PROFILES_DIR = new URL('../profiles/', import.meta.url).pathname;
 const SYNC_INTERVAL_MS = 5000;
@@ -15,11 +17,15 @@ let installed = false;
 export async function installModules(ctx: ApiContext): Promise<void> {
   await loadStoredSearchParameters(ctx.db);
   await refreshProfilesFromStore(ctx.db);
+  await refreshTerminology(ctx.db);
   if (installed) return;
   installed = true;
   loadProfilesFrom(PROFILES_DIR);
   activateStoredSearchParameters();
   registerValidationOperations();
+  registerTerminologyOperations();
+  installTerminologyWriteHook();
+  setTerminologyLoader(terminologyLoader);
   // Every write is validated against the base spec and its declared profiles (400 / 422).
   setStructureCheck(validateOnWrite);
 }
@@ -33,4 +39,5 @@ export async function syncFromStore(ctx: ApiContext): Promise<void> {
   lastSync.set(ctx.db, now);
   await refreshSearchParameters(ctx.db, 0);
   await refreshProfilesFromStore(ctx.db);
+  await refreshTerminology(ctx.db);
 }

@@ -21,12 +21,13 @@ export async function startServerProcess(env: Record<string, string | undefined>
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/fhir`;
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; ; i++) {
     try {
       const r = await fetch(`${url}/metadata`);
       if (r.ok) break;
     } catch { /* not up yet */ }
     if (child.exitCode !== null) throw new Error('server exited during start-up');
+    if (i > 1200) throw new Error('server did not answer within 2 minutes');
     await new Promise((r) => setTimeout(r, 100));
   }
   // tsx runs the server in a grandchild; peak RSS is the sum of VmHWM over the process tree (tsx wrapper, cluster primary and workers).

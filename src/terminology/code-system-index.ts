@@ -23,7 +23,7 @@ export interface CodeSystemIndex {
   cs: CodeSystem;
   url: string;
   caseSensitive: boolean | undefined;
-  /** false when the resource does not carry all codes (not-present, example, fragment). */
+  /** false when the resource does not carry all codes (not-present, example, fragment, or no concept at all). */
   complete: boolean;
   concepts: Map<string, ConceptInfo>;
   /** Concepts in document order, for stable expansions. */
@@ -88,7 +88,8 @@ export function indexCodeSystem(cs: CodeSystem): CodeSystemIndex {
     cs,
     url: cs.url!,
     caseSensitive,
-    complete: cs.content === 'complete' || cs.content === undefined,
+    // A "complete" CodeSystem without any concept (e.g. message-events, defined elsewhere) carries no codes.
+    complete: (cs.content === 'complete' || cs.content === undefined) && concepts.size > 0,
     concepts,
     ordered,
     get: (code) => concepts.get(codeKey(code, caseSensitive)),

@@ -31,6 +31,9 @@ export function expandValueSet(url: string, opts: ExpandOptions = {}): ValueSet 
 
 export function expandValueSetResource(vs: ValueSet, opts: ExpandOptions = {}): ValueSet {
   const set = expansionSet(vs);
+  if (set.rules.length) {
+    throw notSupported(`The value set ${vs.url ?? vs.id ?? ''} cannot be expanded: it includes the grammar-based code system ${set.rules[0].system}, whose codes cannot be listed`);
+  }
   if (set.unknownAll || set.unknownSystems.size) {
     throw notSupported(`The value set ${vs.url ?? vs.id ?? ''} cannot be expanded: ${[...new Set(set.reasons)].join('; ')}`);
   }

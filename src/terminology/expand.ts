@@ -5,6 +5,7 @@ import type { CodeSystemConceptDesignation, ValueSet, ValueSetComposeInclude, Va
 import { FhirError, badRequest } from '../fhir/errors.js';
 import { codeKey } from './canonical.js';
 import { indexCodeSystem, type CodeSystemIndex } from './code-system-index.js';
+import { externalSystem } from './external.js';
 import { compileFilter } from './filters.js';
 import { getCodeSystem, getValueSet, onTerminologyChange } from './registry.js';
 
@@ -28,9 +29,11 @@ export interface CodeSet {
   unknownAll: boolean;
   /** Why codes are unknown, for messages. */
   reasons: string[];
+  /** Grammar-based systems (UCUM) included by rule: membership decided code by code. */
+  rules: { system: string; test: (code: string) => boolean }[];
 }
 
-const emptySet = (): CodeSet => ({ bySystem: new Map(), unknownSystems: new Set(), unknownAll: false, reasons: [] });
+const emptySet = (): CodeSet => ({ bySystem: new Map(), unknownSystems: new Set(), unknownAll: false, reasons: [], rules: [] });
 
 export function systemIndex(system: string, version?: string): CodeSystemIndex | undefined {
   const cs = (version && getCodeSystem(`${system}|${version}`)) || getCodeSystem(system);
@@ -49,7 +52,11 @@ function addItem(set: CodeSet, item: ExpansionItem, caseSensitive: boolean | und
 }
 
 export function hasItem(set: CodeSet, system: string, code: string): ExpansionItem | undefined {
-  return set.bySystem.get(system)?.get(keyFor(system, code));
+  const item = set.bySystem.get(system)?.get(keyFor(system, code));
+  if (item || !set.rules.length) return item;
+  if (!set.rules.some((r) => r.system === system && r.test(code))) return undefined;
+  const display = externalSystem(system)?.check(code).display;
+  return { system, code, ...(display ? { display } : {}) };
 }
 
 function itemOf(idx: CodeSystemIndex, c: { code: string; display?: string; abstract: boolean; inactive: boolean; designation: CodeSystemConceptDesignation[] }): ExpansionItem {
@@ -86,9 +93,17 @@ function selectFromSystem(inc: ValueSetComposeInclude, where: string): CodeSet {
     }
     return out;
   }
+  const ext = idx?.complete ? undefined : externalSystem(system);
+  if (ext) {
+    const preds = (inc.filter ?? []).map((f) => ext.filter(f));
+    if (preds.every((p) => p)) {
+      out.rules.push({ system, test: (code) => ext.check(code).valid && preds.every((p) => p!(code)) });
+      return out;
+    }
+  }
   if (!idx || !idx.complete) {
     out.unknownSystems.add(system);
-    out.reasons.push(idx ? `the code system ${system} is only partly loaded (content = ${idx.cs.content})` : `the code system ${system} is not loaded`);
+    out.reasons.push(idx && idx.cs.content !== 'not-present' ? `the code system ${system} is only partly loaded (content = ${idx.cs.content})` : `the code system ${system} is not loaded`);
     if (!idx || inc.filter?.length) return out;
   }
   const preds = (inc.filter ?? []).map((f, i) => compileFilter(idx, f, `${where}.filter[${i}]`));
@@ -118,6 +133,11 @@ function intersect(a: CodeSet, b: CodeSet): CodeSet {
   for (const s of b.unknownSystems) if (a.unknownAll) out.unknownSystems.add(s);
   out.unknownAll = a.unknownAll && b.unknownAll;
   out.reasons = [...a.reasons, ...b.reasons];
+  // Rules are not intersected: their systems stay undecidable.
+  for (const r of [...a.rules, ...b.rules]) {
+    out.unknownSystems.add(r.system);
+    out.reasons.push(`the code system ${r.system} cannot be enumerated`);
+  }
   return out;
 }
 
@@ -143,6 +163,7 @@ function computeSet(vs: ValueSet, stack: string[], where: string): CodeSet {
     for (const s of part.unknownSystems) out.unknownSystems.add(s);
     out.unknownAll ||= part.unknownAll;
     out.reasons.push(...part.reasons);
+    out.rules.push(...part.rules);
   });
   (compose.exclude ?? []).forEach((exc, i) => {
     const part = selectEntry(exc, `${base}.exclude[${i}]`, stack);
@@ -156,6 +177,11 @@ function computeSet(vs: ValueSet, stack: string[], where: string): CodeSet {
         continue;
       }
       if (ex) for (const k of ex.keys()) m.delete(k);
+    }
+    for (const r of part.rules) {
+      // Excluding a grammar-based system by rule: its codes are no longer decidable.
+      out.rules = out.rules.filter((x) => x.system !== r.system);
+      out.unknownSystems.add(r.system);
     }
   });
   if (compose.inactive === false) for (const m of out.bySystem.values()) for (const [k, item] of m) if (item.inactive) m.delete(k);

@@ -1,26 +1,39 @@
-// Terminology: the public API (code checks, expansion, lookup, translate) over the loaded content.
-// Stub while the implementation lands; signatures are final.
-import type { CodeSystem, ConceptMap, Parameters, ValueSet } from 'fhir/r4';
-import { notSupported } from '../fhir/errors.js';
+// Terminology: the public API over the loaded content (R4 core CodeSystems/ValueSets/ConceptMaps,
+// plus those registered at run time or stored on the server). All checks are synchronous and cached.
+import type { CodeSystem, ConceptMap, ValueSet } from 'fhir/r4';
+import { badRequest } from '../fhir/errors.js';
+import { registerResource, unregisterResource, type TerminologyResource } from './registry.js';
 
-export interface CodeCheck { result: boolean | 'unknown'; message?: string; display?: string }
-export interface Coded { system?: string; code?: string; display?: string; version?: string }
+export { validateCodeInValueSet, validateCodeInValueSetResource, validateCodeInCodeSystem, type CodeCheck, type Coded } from './validate-code.js';
+export { expandValueSet, expandValueSetResource, type ExpandOptions } from './expand-resource.js';
+export { lookup } from './lookup.js';
+export { translate, type TranslateRequest } from './translate.js';
+export { getCodeSystem, getValueSet, getConceptMap, ensureCore as loadCoreTerminology, terminologyGeneration } from './registry.js';
+export { refreshFromStore, resetStoreTerminology, installTerminologyWriteHook } from './store-sync.js';
+export { registerTerminologyOperations } from './operations.js';
 
-export function validateCodeInValueSet(_valueSetUrl: string, _coding: Coded): CodeCheck {
-  return { result: 'unknown', message: 'terminology not loaded yet' };
+const TYPES = new Set(['ValueSet', 'CodeSystem', 'ConceptMap']);
+
+function check(r: unknown): TerminologyResource {
+  const o = r as { resourceType?: unknown; url?: unknown } | null;
+  if (!o || typeof o !== 'object' || typeof o.resourceType !== 'string' || !TYPES.has(o.resourceType)) {
+    throw badRequest('Only ValueSet, CodeSystem and ConceptMap resources can be registered as terminology');
+  }
+  if (typeof o.url !== 'string' || !o.url) throw badRequest(`The ${o.resourceType} has no url, so it cannot be referenced`, [`${o.resourceType}.url`]);
+  return r as TerminologyResource;
 }
-export function validateCodeInCodeSystem(_systemUrl: string, _code: string, _display?: string): CodeCheck {
-  return { result: 'unknown', message: 'terminology not loaded yet' };
+
+/** Makes a ValueSet/CodeSystem/ConceptMap usable at once; it wins over earlier ones with its url. */
+export function registerTerminologyResource(r: ValueSet | CodeSystem | ConceptMap): void {
+  registerResource(check(r));
 }
-export function expandValueSet(url: string, _opts?: { filter?: string; count?: number; offset?: number }): ValueSet {
-  throw notSupported(`Cannot expand ${url} yet`);
+
+export function unregisterTerminologyResource(r: ValueSet | CodeSystem | ConceptMap): void {
+  unregisterResource(check(r));
 }
-export function lookup(_system: string, _code: string): Parameters | undefined {
-  return undefined;
-}
-export function translate(_req: { url?: string; system: string; code: string; target?: string; targetsystem?: string }): Parameters {
-  return { resourceType: 'Parameters', parameter: [{ name: 'result', valueBoolean: false }] };
-}
-export function registerTerminologyResource(_r: ValueSet | CodeSystem | ConceptMap): void {}
-export function unregisterTerminologyResource(_r: ValueSet | CodeSystem | ConceptMap): void {}
-export function registerTerminologyOperations(): void {}
+
+/** For src/validation's setTerminologyLoader (CLI --with, test cases). */
+export const terminologyLoader = {
+  add: (r: Record<string, unknown>) => registerTerminologyResource(r as unknown as TerminologyResource),
+  remove: (r: Record<string, unknown>) => unregisterTerminologyResource(r as unknown as TerminologyResource),
+};

@@ -48,11 +48,18 @@ export function ensureCore(): void {
   changed();
 }
 
+const isCore = (r: TerminologyResource) => !!r.id && coreById.get(`${r.resourceType}/${r.id}`) === r;
+
+/** The same resource re-registered (same id and version); core content is never displaced, only shadowed. */
+function sameResource(x: TerminologyResource, r: TerminologyResource): boolean {
+  return x === r || (!isCore(x) && x.id === r.id && (x.version ?? '') === (r.version ?? ''));
+}
+
 function add(r: TerminologyResource): void {
   if (!r.url) return;
   if (r.resourceType === 'CodeSystem' && r.content === 'supplement') return; // supplements add no codes
   const list = byUrl[r.resourceType].get(r.url) ?? [];
-  const same = list.findIndex((x) => x === r || ((x.version ?? '') === (r.version ?? '') && x.id === r.id));
+  const same = list.findIndex((x) => sameResource(x, r));
   if (same >= 0) list.splice(same, 1);
   list.unshift(r);
   byUrl[r.resourceType].set(r.url, list);
@@ -71,7 +78,7 @@ export function unregisterResource(r: TerminologyResource): void {
   if (!r.url) return;
   const list = byUrl[r.resourceType].get(r.url);
   if (!list) return;
-  const i = list.findIndex((x) => x === r || ((x.version ?? '') === (r.version ?? '') && x.id === r.id));
+  const i = list.findIndex((x) => sameResource(x, r));
   if (i < 0) return;
   list.splice(i, 1);
   if (!list.length) byUrl[r.resourceType].delete(r.url);

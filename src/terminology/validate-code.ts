@@ -2,6 +2,7 @@
 import type { ValueSet } from 'fhir/r4';
 import type { FhirError } from '../fhir/errors.js';
 import type { ConceptInfo } from './code-system-index.js';
+import { externalSystem } from './external.js';
 import { expansionSet, hasItem, systemIndex, type ExpansionItem } from './expand.js';
 import { getValueSet } from './registry.js';
 
@@ -42,6 +43,10 @@ export function validateCodeInValueSetResource(vs: ValueSet, coding: Coded): Cod
   const undecided = (why: string): CodeCheck => ({ result: 'unknown', message: `${why}, so ${system ? `${system}#` : ''}${code} cannot be checked against ${name}` });
   if (system) {
     const item = hasItem(set, system, code);
+    if (!item && set.rules.some((r) => r.system === system)) {
+      const why = externalSystem(system)?.check(code);
+      if (why && !why.valid) return { result: false, message: why.message };
+    }
     if (item) return item.abstract ? { result: false, message: `The code ${system}#${code} is abstract and cannot be used` } : accepted(item, coding.display);
     if (set.unknownAll || set.unknownSystems.has(system)) return undecided(set.reasons[0] ?? `the code system ${system} is not loaded`);
     const idx = systemIndex(system);
@@ -49,7 +54,7 @@ export function validateCodeInValueSetResource(vs: ValueSet, coding: Coded): Cod
     return { result: false, message: `The code ${system}#${code} is not in the value set ${name}` };
   }
   // No system (a `code` element): any system of the value set may hold it.
-  for (const s of set.bySystem.keys()) {
+  for (const s of new Set([...set.bySystem.keys(), ...set.rules.map((r) => r.system)])) {
     const item = hasItem(set, s, code);
     if (item) return item.abstract ? { result: false, message: `The code ${code} is abstract and cannot be used` } : accepted(item, coding.display);
   }
@@ -61,9 +66,17 @@ export function validateCodeInValueSetResource(vs: ValueSet, coding: Coded): Cod
 export function validateCodeInCodeSystem(systemUrl: string, code: string, display?: string): CodeCheck {
   const [url, version] = systemUrl.split('|');
   const idx = systemIndex(url, version);
+  const ext = idx?.complete ? undefined : externalSystem(url);
+  if (ext) {
+    const c = ext.check(code);
+    return c.valid ? { result: true, ...(c.display ? { display: c.display } : {}) } : { result: false, message: c.message };
+  }
   if (!idx) return { result: 'unknown', message: `The code system ${url} is not loaded` };
   const c = idx.get(code);
   if (c) return accepted({ ...c, system: idx.url }, display);
-  if (!idx.complete) return { result: 'unknown', message: `The code system ${url} is only partly loaded (content = ${idx.cs.content}); ${code} is not among its codes` };
+  if (!idx.complete) {
+    const what = idx.cs.content === 'not-present' ? 'is not loaded' : `is only partly loaded (content = ${idx.cs.content})`;
+    return { result: 'unknown', message: `The code system ${url} ${what}; ${code} cannot be checked` };
+  }
   return { result: false, message: `Unknown code ${code} in the code system ${url}` };
 }

@@ -185,9 +185,9 @@ export function clauseSql(cl: Clause, r: string, ctx: BuildContext): string {
         // :not keeps resources without any matching code, including those without the element.
         return `NOT EXISTS (SELECT 1 FROM idx_token ${i} WHERE ${i}.rid = ${r}.rid AND ${k} AND ${anyOf(alts)})`;
       }
-      // One arm per alternative: each is answered by an index scan, instead of one OR that no index serves.
-      const arms = alts.map((alt) => `SELECT ${i}.rid FROM ${TABLE[cl.ptype]} ${i} WHERE ${k} AND ${alt}`);
-      return `${r}.rid IN (${arms.join(' UNION ALL ')})`;
+      // Alternatives stay flat ANDs so that an OR of them is a BitmapOr of index scans (a UNION
+      // would hide the rid from the planner and force hashing every row of a wide alternative).
+      return `${r}.rid IN (SELECT ${i}.rid FROM ${TABLE[cl.ptype]} ${i} WHERE ${k} AND ${anyOf(alts)})`;
     }
     case 'chain': {
       const t = `t${ctx.depth}`;

@@ -35,10 +35,11 @@ async function plan(db: Db, sql: string, params: unknown[]): Promise<string> {
   });
 }
 
-const pgOnly = DB_KINDS.includes('pg') ? ['pg' as const] : [];
-if (!pgOnly.length) console.warn('explain.test.ts: TEST_DATABASE_URL is not set, the EXPLAIN checks on PostgreSQL are skipped');
+const hasPg = DB_KINDS.includes('pg');
+if (!hasPg) console.warn('explain.test.ts: TEST_DATABASE_URL is not set, the EXPLAIN checks on PostgreSQL are skipped');
 
-describe.skipIf(!pgOnly.length).each(pgOnly)('search plans on %s', (kind) => {
+describe.skipIf(!hasPg)('search plans on PostgreSQL', () => {
+  const kind = 'pg' as const;
   let db: Db;
   beforeAll(async () => {
     db = await openTestDb(kind);
@@ -54,12 +55,14 @@ describe.skipIf(!pgOnly.length).each(pgOnly)('search plans on %s', (kind) => {
     ['Observation', `subject=Patient/v42&code=${e('http://loinc.org|8480-6')}&date=ge2015-01-01`, [/idx_reference_target/]],
     ['Observation', `code=${e('http://loinc.org|8480-6')}&_include=Observation:subject`, [/idx_token_lookup/]],
     ['Observation', 'subject:Patient.identifier=ins-42', [/idx_token_lookup/, /idx_reference_reverse|idx_reference_target/]],
-    ['Observation', `value-quantity=${e('gt140|http://unitsofmeasure.org|mm[Hg]')}`, [/idx_quantity_(canon|lookup)/]],
+    // A large _count: with LIMIT 21 and ~9 % of rows matching, a fast-start merge over rid order is
+    // (rightly) cheaper; the point here is that the value test can be answered by these indexes.
+    ['Observation', `value-quantity=${e('gt140|http://unitsofmeasure.org|mm[Hg]')}&_count=500`, [/idx_quantity_(canon|lookup)/]],
     ['Patient', '_has:Observation:subject:code=8302-2', [/idx_token_lookup/]],
   ];
 
   it.each(cases)('%s?%s uses the index tables', async (type, qs, expected) => {
-    const { sql, params } = compileSearch({ type, params: queryParams(qs) }, ctx());
+    const { sql, params } = compileSearch({ type, params: queryParams(qs) }, ctx({ maxCount: 1000 }));
     const text = await plan(db, sql, params);
     if (process.env.SHOW_PLANS) console.log(`${type}?${qs}\n${text}`);
     for (const re of expected) expect(text).toMatch(re);
