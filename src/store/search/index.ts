@@ -33,19 +33,21 @@ export interface SearchContext {
 /** Parameters that the HTTP layer applies to every page: kept in paging links. */
 const CARRIED = ['_elements', '_summary'];
 
-interface Built { select: string; aggOrder: string; countSql: string; params: unknown[] }
+interface Built { select: string; aggOrder: string; countSql: string; params: unknown[]; countParams: unknown[] }
 
 function build(query: SearchQuery, baseUrl: string): Built {
   const p = new SqlParams();
   const where = whereSql(query.types, query.clauses, baseUrl, p);
   const countSql = `SELECT count(*) AS n FROM resource r WHERE ${where}`;
-  if (!query.sort.length) return { select: `SELECT r.rid FROM resource r WHERE ${where}`, aggOrder: '', countSql, params: p.values };
+  // Sort keys add parameters that the count does not use.
+  const countParams = [...p.values];
+  if (!query.sort.length) return { select: `SELECT r.rid FROM resource r WHERE ${where}`, aggOrder: '', countSql, params: p.values, countParams };
   // Sort keys are selected as k0…kn so that the snapshot can aggregate in the same order.
   const keys = sortExprs(query.sort, p).map((k, n) => ({ ...k, n }));
   const select = `SELECT r.rid${keys.map((k) => `, ${k.expr} AS k${k.n}`).join('')} FROM resource r WHERE ${where}
     ORDER BY ${keys.map((k) => `k${k.n} ${k.dir}`).join(', ')}, r.rid`;
   const aggOrder = [...keys.map((k) => `m.k${k.n} ${k.dir}`), 'm.rid'].join(', ');
-  return { select, aggOrder, countSql, params: p.values };
+  return { select, aggOrder, countSql, params: p.values, countParams };
 }
 
 /** The main SQL of a search (first page), for EXPLAIN in tests and benchmarks. */
@@ -56,13 +58,13 @@ export function compileSearch(req: SearchRequest, ctx: SearchContext): { sql: st
 }
 
 async function countOf(q: Queryable, b: Built): Promise<number> {
-  const { rows } = await q.query<{ n: string | number }>(b.countSql, b.params);
+  const { rows } = await q.query<{ n: string | number }>(b.countSql, b.countParams);
   return Number(rows[0].n);
 }
 
 /** The planner's row estimate for the search (for _total=estimate). */
 async function estimateOf(q: Queryable, b: Built): Promise<number | undefined> {
-  const { rows } = await q.query<Record<string, unknown>>(`EXPLAIN (FORMAT JSON) ${b.countSql.replace('count(*) AS n', 'r.rid')}`, b.params);
+  const { rows } = await q.query<Record<string, unknown>>(`EXPLAIN (FORMAT JSON) ${b.countSql.replace('count(*) AS n', 'r.rid')}`, b.countParams);
   const raw = Object.values(rows[0] ?? {})[0];
   const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: { 'Plan Rows': number } }[];
   return plan?.[0]?.Plan?.['Plan Rows'];
@@ -107,24 +109,27 @@ function bundle(total: number | undefined, link: BundleLink[], entry: BundleEntr
 export async function executeSearch(q: Queryable, req: SearchRequest, ctx: SearchContext): Promise<Bundle> {
   const pages = req.params.find(([k]) => k === '_getpages');
   if (pages) return continueSearch(q, pages[1], req.params, ctx);
-  const query = parseSearch(req.type, req.params, ctx);
+  const cursorParam = req.params.find(([k]) => k === CURSOR)?.[1];
+  const params = req.params.filter(([k]) => k !== CURSOR);
+  const query = parseSearch(req.type, params, ctx);
   const b = build(query, ctx.baseUrl);
   const count = query.count ?? Math.min(ctx.defaultCount, ctx.maxCount);
-  const used = req.params.filter(([k]) => !query.ignored.includes(k));
-  const self: BundleLink = { relation: 'self', url: searchUrl(ctx.baseUrl, req.type, used) };
+  const used = params.filter(([k]) => !query.ignored.includes(k));
+  const self: BundleLink = { relation: 'self', url: searchUrl(ctx.baseUrl, req.type, req.params.filter(([k]) => !query.ignored.includes(k))) };
   const notes = ignoredOutcome(query);
 
   if (query.summaryCount || count === 0) {
     const total = query.total === 'none' && !query.summaryCount ? undefined : await countOf(q, b);
     return bundle(total, [self], notes);
   }
+  if (!query.sort.length) return keysetPage(q, req.type, query, b, count, cursorParam, used, self, notes, ctx);
   const { rows } = await q.query<{ rid: string | number }>(`${b.select} LIMIT ${count + 1}`, b.params);
   if (rows.length <= count) {
     const matches = rows.map((r) => Number(r.rid));
     const entries = await pageEntries(q, matches, query, ctx.baseUrl);
     return bundle(query.total === 'none' ? undefined : matches.length, [self], [...notes, ...entries]);
   }
-  // More than one page: snapshot the result so that later pages stay put.
+  // A sorted result of more than one page: snapshot it so that later pages stay put.
   const cap = Math.max(ctx.maxSnapshot, count);
   const request: SnapshotRequest = { type: req.type, params: used };
   const snap = await createSnapshot(q, `${b.select} LIMIT ${cap + 1}`, b.params, b.aggOrder, cap, count, request);
@@ -141,6 +146,39 @@ export async function executeSearch(q: Queryable, req: SearchRequest, ctx: Searc
     { relation: 'next', url: pageUrl(ctx.baseUrl, snap.id, count, count, carried) },
   ];
   return bundle(total, link, [...notes, ...(await pageEntries(q, snap.page, query, ctx.baseUrl))]);
+}
+
+/** Paging parameter of unsorted searches: an opaque cursor after the last rid served. */
+const CURSOR = '_cursor';
+const encodeCursor = (rid: number) => Buffer.from(`r${rid}`).toString('base64url');
+function decodeCursor(s: string): number {
+  const m = /^r(\d{1,15})$/.exec(Buffer.from(s, 'base64url').toString());
+  if (!m) throw badRequest(`Invalid ${CURSOR} "${s.slice(0, 40)}"`, [CURSOR]);
+  return Number(m[1]);
+}
+
+/**
+ * Unsorted searches page in rid (insertion) order with a cursor, with no snapshot: a page
+ * never shifts, because new resources get higher rids and land after it, and paging is not
+ * capped. The cost of a page does not grow with the size of the result.
+ */
+async function keysetPage(q: Queryable, type: string | undefined, query: SearchQuery, b: Built, count: number, cursor: string | undefined, used: [string, string][],
+  self: BundleLink, notes: BundleEntry[], ctx: SearchContext): Promise<Bundle> {
+  const after = cursor === undefined ? undefined : decodeCursor(cursor);
+  const args = [...b.params];
+  const sql = `${b.select}${after === undefined ? '' : ` AND r.rid > $${args.push(after)}`} ORDER BY r.rid LIMIT ${count + 1}`;
+  const { rows } = await q.query<{ rid: string | number }>(sql, args);
+  const matches = rows.slice(0, count).map((r) => Number(r.rid));
+  const more = rows.length > count;
+  let total: number | undefined;
+  if (query.total === 'accurate' || (query.total === 'estimate' && (more || after !== undefined))) {
+    total = query.total === 'accurate' ? await countOf(q, b) : Math.round((await estimateOf(q, b)) ?? 0);
+  } else if (query.total !== 'none' && !more && after === undefined) total = matches.length;
+  const first = searchUrl(ctx.baseUrl, type, used);
+  const link: BundleLink[] = [self];
+  if (more || after !== undefined) link.push({ relation: 'first', url: first });
+  if (more) link.push({ relation: 'next', url: searchUrl(ctx.baseUrl, type, [...used, [CURSOR, encodeCursor(matches[matches.length - 1])]]) });
+  return bundle(total, link, [...notes, ...(await pageEntries(q, matches, query, ctx.baseUrl))]);
 }
 
 async function pageEntries(q: Queryable, matches: number[], query: SearchQuery, baseUrl: string): Promise<BundleEntry[]> {
