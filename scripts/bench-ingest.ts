@@ -36,13 +36,13 @@ function workloads(): Workload[] {
   return out;
 }
 
-async function run(url: string, w: Workload, concurrency: number): Promise<number> {
+async function run(url: string, authorization: string, w: Workload, concurrency: number): Promise<number> {
   let next = 0;
   const started = process.hrtime.bigint();
   const worker = async () => {
     while (next < w.bodies.length) {
       const body = w.bodies[next++];
-      const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/fhir+json', prefer: 'return=minimal' } });
+      const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/fhir+json', prefer: 'return=minimal', authorization } });
       if (r.status !== 200) throw new Error(`transaction failed with ${r.status}: ${(await r.text()).slice(0, 300)}`);
       await r.arrayBuffer();
     }
@@ -69,7 +69,7 @@ for (const open of dbs) {
   try {
     for (const w of loads) {
       process.stderr.write(`${db.label}: ${w.name}… `);
-      const rate = await run(server.url, w, concurrency);
+      const rate = await run(server.url, server.authorization, w, concurrency);
       process.stderr.write(`${Math.round(rate)} resources/s\n`);
       rows.push(`| ${db.label} | ${w.name} | ${w.resources} | ${concurrency} | ${Math.round(rate)} |`);
     }

@@ -21,8 +21,8 @@ const { values } = parseArgs({
 const PATIENTS = Number(values.patients), OBS = Number(values.observations);
 const PER_BUNDLE = 50, LOADERS = 4;
 
-async function load(url: string, pgLike: boolean): Promise<void> {
-  const bar = new cliProgress.SingleBar({ format: 'load [{bar}] {value}/{total} patients | {rate} resources/s', stream: process.stderr }, cliProgress.Presets.shades_classic);
+async function load(url: string, authorization: string, pgLike: boolean): Promise<void> {
+  const bar = new cliProgress.SingleBar({ format: 'load [{bar}] {value}/{total} patients | {rate} resources/s', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 }, cliProgress.Presets.shades_classic);
   bar.start(PATIENTS, 0, { rate: 0 });
   let next = 0, done = 0;
   const t0 = Date.now();
@@ -31,7 +31,7 @@ async function load(url: string, pgLike: boolean): Promise<void> {
       const from = next;
       next = Math.min(PATIENTS, next + PER_BUNDLE);
       const body = JSON.stringify(syntheticTransaction(from, next, OBS, { patientIds: 'put' }));
-      const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/fhir+json', prefer: 'return=minimal' } });
+      const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/fhir+json', prefer: 'return=minimal', authorization } });
       if (r.status !== 200) throw new Error(`load failed with ${r.status}: ${(await r.text()).slice(0, 300)}`);
       await r.arrayBuffer();
       done += next - from;
@@ -64,10 +64,10 @@ for (const open of dbs) {
   const server = await startServerProcess(db.env, port++);
   try {
     process.stderr.write(`${db.label}: loading ${PATIENTS} patients × ${OBS} observations\n`);
-    await load(server.url, Boolean(db.env.DATABASE_URL));
+    await load(server.url, server.authorization, Boolean(db.env.DATABASE_URL));
     for (const q of QUERIES) {
-      await runLoad(server.url, q.path, { clients: 4, seconds: 2 }); // warm-up
-      const r = await runLoad(server.url, q.path, { clients: Number(values.clients), seconds: Number(values.seconds) });
+      await runLoad(server.url, q.path, { clients: 4, seconds: 2, authorization: server.authorization }); // warm-up
+      const r = await runLoad(server.url, q.path, { clients: Number(values.clients), seconds: Number(values.seconds), authorization: server.authorization });
       process.stderr.write(`${db.label} ${q.name}: ${Math.round(r.rps)} req/s p50 ${r.p50.toFixed(1)} ms p95 ${r.p95.toFixed(1)} ms (${r.errors} errors)\n`);
       rows.push(`| ${db.label} | \`${q.name}\` | ${Math.round(r.rps)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.errors} |`);
     }

@@ -21,6 +21,43 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** HTTP worker processes for `serve` (node:cluster). PGlite is single-process, so always 1 there. */
   workers: number;
+  // Hardening of the HTTP door (src/http/hardening): limits, timeouts, rate limits, CORS, proxies.
+  /** Deepest nesting of a JSON body (objects and arrays) or of XML elements; deeper answers 400. */
+  maxJsonDepth: number;
+  /** Longest request URL (path and query), in characters; longer answers 414. */
+  maxUrlLength: number;
+  /** Most query (or form-encoded _search) parameters in one request; more answers 400. */
+  maxQueryParams: number;
+  /** Node http requestTimeout (whole request received); also bounds headersTimeout. 0 = none. */
+  requestTimeoutMs: number;
+  /** Node http keepAliveTimeout (idle keep-alive connections). */
+  keepAliveTimeoutMs: number;
+  /** PostgreSQL statement_timeout of each pool connection (pg only; PGlite cannot cancel). 0 = none. */
+  dbStatementTimeoutMs: number;
+  /** Requests per minute per client (token bucket, per process); 0 = no rate limit. */
+  rateLimitPerMinute: number;
+  /** Bucket size: how many requests a client may send at once. */
+  rateLimitBurst: number;
+  /** Origins allowed by CORS (exact, e.g. https://app.example.fr, or '*'); empty = no CORS headers. */
+  corsOrigins: string[];
+  /** Send Access-Control-Allow-Credentials (cookies / TLS client certificates); refused with '*'. */
+  corsCredentials: boolean;
+  /** Express 'trust proxy': false, true, a hop count, or addresses/subnets of the trusted proxies. */
+  trustProxy: boolean | number | string;
+  /** 'on' (default): every FHIR request needs a bearer token. 'off' only for local experiments. */
+  auth: 'on' | 'off';
+  /** Issuer (iss) of the tokens the built-in endpoint signs; defaults to <origin>/auth. */
+  authIssuer: string;
+  /** Audience (aud) required in access tokens: the FHIR base URL. */
+  authAudience: string;
+  /** JSON file of registered backend-services clients ([{clientId, jwks | jwksUri, scope}]). */
+  authClientsFile?: string;
+  /** JSON file of other trusted token issuers ([{issuer, jwksUri, audience?}]). */
+  authTrustedIssuersFile?: string;
+  /** Registers the local "dev" client whose private key is kept in DATA_DIR/auth (for `oncofhir token`). */
+  authDevClient: boolean;
+  /** Lifetime of issued access tokens, in seconds. */
+  tokenTtlSeconds: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -35,6 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int('PORT', 8080);
   const host = env.HOST || '0.0.0.0';
   const baseUrl = (env.BASE_URL || `http://localhost:${port}/fhir`).replace(/\/+$/, '');
+  const auth = (env.AUTH || 'on').toLowerCase();
+  if (auth !== 'on' && auth !== 'off') throw new Error(`AUTH must be "on" or "off", got "${env.AUTH}"`);
   return {
     port,
     host,
@@ -47,6 +86,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxCount: int('MAX_COUNT', 1000),
     maxSnapshot: int('MAX_SNAPSHOT', 10000),
     logLevel: (env.LOG_LEVEL as Config['logLevel']) || 'info',
+    auth: auth as Config['auth'],
+    authIssuer: (env.AUTH_ISSUER || `${new URL(baseUrl).origin}/auth`).replace(/\/+$/, ''),
+    authAudience: env.AUTH_AUDIENCE || baseUrl,
+    authClientsFile: env.AUTH_CLIENTS_FILE || undefined,
+    authTrustedIssuersFile: env.AUTH_TRUSTED_ISSUERS_FILE || undefined,
+    authDevClient: (env.AUTH_DEV_CLIENT || 'on').toLowerCase() !== 'off',
+    tokenTtlSeconds: int('TOKEN_TTL_SECONDS', 300),
     workers: env.DATABASE_URL ? (env.WORKERS ? int('WORKERS', 1) || 1 : availableParallelism()) : 1,
+    ...hardening(env),
+  };
+}
+
+function hardening(env: NodeJS.ProcessEnv) {
+  const rateLimitPerMinute = int('RATE_LIMIT_PER_MINUTE', 6000);
+  const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  const corsCredentials = env.CORS_CREDENTIALS === 'true';
+  if (corsCredentials && corsOrigins.includes('*')) throw new Error('CORS_ORIGINS=* cannot be combined with CORS_CREDENTIALS=true: list the allowed origins');
+  const tp = (env.TRUST_PROXY ?? '').trim();
+  const trustProxy = tp === '' || tp === 'false' ? false : tp === 'true' ? true : /^\d+$/.test(tp) ? Number(tp) : tp;
+  return {
+    maxJsonDepth: int('MAX_JSON_DEPTH', 64) || 64,
+    maxUrlLength: int('MAX_URL_LENGTH', 8192) || 8192,
+    maxQueryParams: int('MAX_QUERY_PARAMS', 100) || 100,
+    requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 60_000),
+    keepAliveTimeoutMs: int('KEEP_ALIVE_TIMEOUT_MS', 5_000),
+    dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 60_000),
+    rateLimitPerMinute,
+    rateLimitBurst: int('RATE_LIMIT_BURST', rateLimitPerMinute) || rateLimitPerMinute,
+    corsOrigins,
+    corsCredentials,
+    trustProxy,
   };
 }

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { openDb, type Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { createApp } from './http/app.js';
+import { createHttpServer } from './http/hardening/index.js';
 import type { ApiContext } from './api/types.js';
 import { installModules } from './modules.js';
 import { log } from './log.js';
@@ -17,10 +18,13 @@ export interface Running {
 }
 
 export async function openContext(config: Config, db?: Db): Promise<ApiContext> {
-  const database = db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+  const database = db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs }));
   const applied = await migrate(database);
   if (applied.length) log.info('migrations applied', { applied });
   const ctx: ApiContext = { db: database, config };
+  if (config.auth === 'off') {
+    log.warn('!!! AUTH=off: every request is served WITHOUT authentication or authorisation. Local experiments only, never with real patient data. !!!');
+  }
   await installModules(ctx);
   return ctx;
 }
@@ -29,7 +33,7 @@ export async function startServer(config: Config, db?: Db): Promise<Running> {
   const ctx = await openContext(config, db);
   const app = createApp(ctx);
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
+    const s = createHttpServer(app, config).listen(config.port, config.host, () => resolve(s)); // with REQUEST_TIMEOUT_MS etc.
     s.on('error', reject);
   });
   const addr = server.address();

@@ -13,7 +13,7 @@ export interface LoadResult {
   p99: number;
 }
 
-export async function runLoad(baseUrl: string, nextPath: (i: number) => string, opts: { clients: number; seconds: number }): Promise<LoadResult> {
+export async function runLoad(baseUrl: string, nextPath: (i: number) => string, opts: { clients: number; seconds: number; authorization?: string }): Promise<LoadResult> {
   const u = new URL(baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.clients });
   const latencies: number[] = [];
@@ -22,7 +22,7 @@ export async function runLoad(baseUrl: string, nextPath: (i: number) => string, 
   const started = process.hrtime.bigint();
   const once = (path: string) => new Promise<number>((resolve) => {
     const t0 = process.hrtime.bigint();
-    const req = http.request({ host: u.hostname, port: u.port, path, agent, headers: { accept: 'application/fhir+json' } }, (res) => {
+    const req = http.request({ host: u.hostname, port: u.port, path, agent, headers: { accept: 'application/fhir+json', ...(opts.authorization ? { authorization: opts.authorization } : {}) } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode === 200 ? Number(process.hrtime.bigint() - t0) / 1e6 : -1));
     });

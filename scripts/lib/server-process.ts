@@ -2,13 +2,17 @@
 // share an event loop, and so that the server's peak RSS (VmHWM) can be read from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { devClientPrivateKey } from '../../src/security/clients.js';
+import { requestToken } from '../../src/security/client-assertion.js';
 import { createRequire } from 'node:module';
 
 const ROOT = join(import.meta.dirname, '../..');
 
 export interface ServerProcess {
   url: string;
+  /** Authorization header value: a token from the server's own endpoint (dev client). */
+  authorization: string;
   child: ChildProcess;
   peakRssMiB(): number;
   stop(): Promise<void>;
@@ -17,7 +21,7 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string | undefined>, port: number): Promise<ServerProcess> {
   const tsx = createRequire(import.meta.url).resolve('tsx/cli');
   const child = spawn(process.execPath, [tsx, join(ROOT, 'src/cli/main.ts'), 'serve'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}/fhir`, LOG_LEVEL: 'warn' },
+    env: { ...process.env, TOKEN_TTL_SECONDS: '86400', ...env, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}/fhir`, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/fhir`;
@@ -30,6 +34,9 @@ export async function startServerProcess(env: Record<string, string | undefined>
     if (i > 1200) throw new Error('server did not answer within 2 minutes');
     await new Promise((r) => setTimeout(r, 100));
   }
+  // Auth is on, as in production: the benchmark is a SMART backend-services client.
+  const dataDir = resolve(env.DATA_DIR ?? process.env.DATA_DIR ?? './data');
+  const { access_token } = await requestToken({ tokenUrl: `http://127.0.0.1:${port}/auth/token`, clientId: 'dev', privateJwk: await devClientPrivateKey(dataDir), scope: 'system/*.cruds' });
   // tsx runs the server in a grandchild; peak RSS is the sum of VmHWM over the process tree (tsx wrapper, cluster primary and workers).
   const peakRssMiB = () => {
     let total = 0;
@@ -43,6 +50,7 @@ export async function startServerProcess(env: Record<string, string | undefined>
   };
   return {
     url,
+    authorization: `Bearer ${access_token}`,
     child,
     peakRssMiB,
     stop: () => new Promise((resolve) => {

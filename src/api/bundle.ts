@@ -13,6 +13,9 @@ import { dispatch } from './router.js';
 import type { Call, FhirRequest, FhirResponse, Method } from './types.js';
 import { createMany } from './write.js';
 import { runAfterCommit } from './write-hooks.js';
+import { auditInteraction } from '../security/audit-hook.js';
+import { authorize, checkWritable } from '../security/authorize.js';
+import { describeInteraction } from '../security/interaction.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
@@ -69,13 +72,16 @@ function toEntry(e: BundleEntry, index: number, strict: boolean): Entry {
   return { index, fullUrl: e.fullUrl, req, type: path.split('/')[0] };
 }
 
+/** The caller's identity, for the entries' own calls (each is authorised and audited). */
+const caller = (call: Call): Call => ({ ctx: call.ctx, auth: call.auth, source: call.source, req: call.req });
+
 async function batch(call: Call, entries: Entry[]): Promise<(FhirResponse | FhirError)[]> {
   const out: (FhirResponse | FhirError)[] = [];
   for (const e of entries) {
     try {
       const invalid = (e as Entry & { invalid?: FhirError }).invalid;
       if (invalid) throw invalid;
-      out.push(await dispatch({ ctx: call.ctx, req: e.req }));
+      out.push(await dispatch({ ...caller(call), req: e.req }));
     } catch (err) {
       out.push(err instanceof FhirError ? err : new FhirError(500, 'The entry could not be processed', 'exception'));
     }
@@ -86,25 +92,37 @@ async function batch(call: Call, entries: Entry[]): Promise<(FhirResponse | Fhir
 async function transaction(call: Call, entries: Entry[]): Promise<FhirResponse[]> {
   const afterCommit: (() => Promise<void>)[] = [];
   const responses = await call.ctx.db.transaction(async (tx) => {
+    const inner: Call = { ...caller(call), tx, afterCommit };
+    // Every entry is authorised before anything runs, conditional look-ups included.
+    for (const e of entries) await at(e.index, async () => authorize(inner, describeInteraction(e.req)));
     const idMap = await assignIds(tx, entries);
-    await rewriteReferences(tx, entries, idMap);
+    await rewriteReferences(tx, entries, idMap, (type) => authorize(inner, { subtype: 'search-type', action: 'E', type, needs: [[type, 's']] }));
     const responses: FhirResponse[] = new Array(entries.length);
     const ordered = [...entries].sort((a, b) => ORDER[a.req.method] - ORDER[b.req.method] || a.index - b.index);
     // Plain creates go in one batch: the common shape of imports.
     const plain = ordered.filter((e) => e.req.method === 'POST' && e.assignedId && e.req.path === e.type);
     const plainSet = new Set(plain);
     const items: { type: string; id?: string; resource: Resource }[] = [];
-    for (const e of plain) await at(e.index, async () => void items.push({ type: e.type!, id: e.assignedId, resource: checkIncoming(e.req.body, e.type!) }));
-    const created = await createMany(tx, { ...call, tx, afterCommit }, items);
-    plain.forEach((e, n) => (responses[e.index] = created[n]));
+    for (const e of plain) {
+      await at(e.index, async () => {
+        const resource = checkIncoming(e.req.body, e.type!);
+        checkWritable(inner, resource, 'c');
+        items.push({ type: e.type!, id: e.assignedId, resource });
+      });
+    }
+    const created = await createMany(tx, inner, items);
+    for (const [n, e] of plain.entries()) {
+      responses[e.index] = created[n];
+      await auditInteraction(inner, describeInteraction(e.req), created[n].status, created[n]);
+    }
     for (const e of ordered) {
       if (plainSet.has(e)) continue;
       await at(e.index, async () => {
         if (e.existingId) {
-          responses[e.index] = await dispatch({ ctx: call.ctx, tx, afterCommit, req: { method: 'GET', path: `${e.type}/${e.existingId}`, query: [], headers: {} } });
+          responses[e.index] = await dispatch({ ...caller(call), tx, afterCommit, req: { method: 'GET', path: `${e.type}/${e.existingId}`, query: [], headers: {} } });
           return;
         }
-        responses[e.index] = await dispatch({ ctx: call.ctx, tx, afterCommit, req: e.req });
+        responses[e.index] = await dispatch({ ...caller(call), tx, afterCommit, req: e.req });
       });
     }
     return responses;
@@ -159,7 +177,7 @@ async function assignIds(tx: Queryable, entries: Entry[]): Promise<Map<string, s
 }
 
 /** Rewrites urn:uuid / fullUrl and conditional references in every entry resource. */
-async function rewriteReferences(tx: Queryable, entries: Entry[], idMap: Map<string, string>): Promise<void> {
+async function rewriteReferences(tx: Queryable, entries: Entry[], idMap: Map<string, string>, canSearch: (type: string) => void): Promise<void> {
   const conditional = new Map<string, string>();
   for (const e of entries) {
     if (!e.req.body || typeof e.req.body !== 'object' || Array.isArray(e.req.body)) continue;
@@ -177,6 +195,7 @@ async function rewriteReferences(tx: Queryable, entries: Entry[], idMap: Map<str
       let target = conditional.get(p.ref);
       if (!target) {
         const [type, criteria] = [p.ref.slice(0, p.ref.indexOf('?')), p.ref.slice(p.ref.indexOf('?') + 1)];
+        canSearch(type);
         const found = await findMatches(tx, type, criteria);
         if (found.length !== 1) throw preconditionFailed(`Bundle.entry[${e.index}]: the conditional reference ${p.ref} matched ${found.length} resources, not 1`);
         conditional.set(p.ref, (target = `${type}/${found[0].id}`));

@@ -1,5 +1,6 @@
 // Registry of FHIR operations ($name). Other modules (validation, terminology, documents…)
 // register here; the router dispatches and the CapabilityStatement lists them.
+import type { Permission } from '../security/scopes.js';
 import type { Call, FhirResponse } from './types.js';
 
 export type OperationLevel = 'system' | 'type' | 'instance';
@@ -20,6 +21,9 @@ export interface OperationDef {
   /** Whether it may be invoked by GET (no side effects). */
   affectsState: boolean;
   handler: (call: Call, target: OperationTarget) => Promise<FhirResponse>;
+  /** SMART permissions the operation needs; by default read (or update when it affects state)
+   *  on the target type, and only a valid token at system level. */
+  access?: (target: OperationTarget) => [string, Permission][];
 }
 
 const ops = new Map<string, OperationDef>();

@@ -9,12 +9,30 @@ import { history } from './history.js';
 import { getOperation, type OperationTarget } from './operations.js';
 import { read, vread } from './read.js';
 import { search } from './search.js';
+import { auditInteraction } from '../security/audit-hook.js';
+import { authorize, checkWrite, confineResponse } from '../security/authorize.js';
+import { describeInteraction } from '../security/interaction.js';
 import type { Call, FhirResponse } from './types.js';
 import { conditionalDelete, conditionalPatch, conditionalUpdate, create, patch, remove, update } from './write.js';
 
 const queryString = (q: [string, string][]) => new URLSearchParams(q.filter(([k]) => !k.startsWith('_format') && k !== '_pretty')).toString();
 
+/** Runs one interaction for a caller: authorise, route, confine the result, audit the outcome. */
 export async function dispatch(call: Call): Promise<FhirResponse> {
+  const it = describeInteraction(call.req);
+  try {
+    authorize(call, it);
+    await checkWrite(call, it);
+    const out = confineResponse(call, it, await route(call));
+    await auditInteraction(call, it, out.status, out);
+    return out;
+  } catch (err) {
+    await auditInteraction(call, it, err instanceof FhirError ? err.status : 500).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function route(call: Call): Promise<FhirResponse> {
   const { req } = call;
   const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
   const m = req.method === 'HEAD' ? 'GET' : req.method;

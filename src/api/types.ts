@@ -2,6 +2,7 @@
 import type { Resource } from 'fhir/r4';
 import type { Config } from '../config.js';
 import type { Db, Queryable } from '../store/db.js';
+import type { AuthContext, RequestSource } from '../security/auth-context.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -43,4 +44,7 @@ export interface Call {
   tx?: Queryable;
   /** Work to run once the enclosing SQL transaction has committed (shared by a Bundle's entries). */
   afterCommit?: (() => Promise<void>)[];
+  /** The verified caller; undefined only for internal calls (CLI import, jobs). */
+  auth?: AuthContext;
+  source?: RequestSource;
 }

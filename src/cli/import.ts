@@ -115,7 +115,7 @@ export function importCommand(): Command {
       const files = listInputs(paths);
       const totalBytes = files.reduce((s, f) => s + statSync(f).size, 0);
       const ctx = await openContext(loadConfig());
-      const bar = new cliProgress.SingleBar({ format: 'import [{bar}] {percentage}% | {resources} resources | {rate} res/s | ETA {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+      const bar = new cliProgress.SingleBar({ format: 'import [{bar}] {percentage}% | {resources} resources | {rate} res/s | ETA {eta_formatted}', stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, cliProgress.Presets.shades_classic);
       const started = Date.now();
       bar.start(totalBytes, 0, { resources: 0, rate: 0 });
       const summary = await importFiles(ctx, files, (done, resources) => bar.update(done, { resources, rate: Math.round(resources / Math.max(0.001, (Date.now() - started) / 1000)) }));

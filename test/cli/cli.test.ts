@@ -14,7 +14,7 @@ const cli = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 120_000 });
 
 describe('the oncofhir command', () => {
-  it.each([[['--help']], [['serve', '--help']], [['import', '--help']]])('prints help for %j', (args) => {
+  it.each([[['--help']], [['serve', '--help']], [['import', '--help']], [['token', '--help']]])('prints help for %j', (args) => {
     const r = cli(args);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Usage: oncofhir/);
@@ -50,16 +50,26 @@ describe('the oncofhir command', () => {
     const env = { DATA_DIR: join(tmp, 'serve-data') };
     let server = await startServerProcess(env, 18931);
     try {
-      const put = await fetch(`${server.url}/Patient/persist-1`, { method: 'PUT', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'Patient', id: 'persist-1', gender: 'male' }) });
+      const put = await fetch(`${server.url}/Patient/persist-1`, { method: 'PUT', headers: { 'content-type': 'application/fhir+json', authorization: server.authorization }, body: JSON.stringify({ resourceType: 'Patient', id: 'persist-1', gender: 'male' }) });
       expect(put.status).toBe(201);
     } finally {
       await server.stop();
     }
     server = await startServerProcess(env, 18932);
     try {
-      const r = await fetch(`${server.url}/Patient/persist-1`);
+      const r = await fetch(`${server.url}/Patient/persist-1`, { headers: { authorization: server.authorization } });
       expect(r.status).toBe(200);
       expect((await r.json()).gender).toBe('male');
+      // Auth is on out of the box: no token, no data; `oncofhir token` gets one from the running server.
+      expect((await fetch(`${server.url}/Patient/persist-1`)).status).toBe(401);
+      const t = cli(['token', '--scope', 'system/Patient.rs'], { ...env, BASE_URL: 'http://127.0.0.1:18932/fhir' });
+      expect(t.status).toBe(0);
+      const token = t.stdout.trim();
+      expect(token.split('.')).toHaveLength(3);
+      const withToken = await fetch(`${server.url}/Patient/persist-1`, { headers: { authorization: `Bearer ${token}` } });
+      expect(withToken.status).toBe(200);
+      const denied = await fetch(`${server.url}/Patient/persist-1`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+      expect(denied.status).toBe(403);
     } finally {
       await server.stop();
     }

@@ -16,7 +16,7 @@ export interface TestServer {
 
 export async function openTestServer(kind: DbKind, overrides: Partial<Config> = {}): Promise<TestServer> {
   const db = await openTestDb(kind);
-  const config = { ...loadConfig({}), baseUrl: BASE, ...overrides };
+  const config: Config = { ...loadConfig({}), baseUrl: BASE, auth: 'off', ...overrides };
   const ctx = await openContext(config, db);
   return { app: createApp(ctx), ctx, close: () => db.close() };
 }

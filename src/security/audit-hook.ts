@@ -1,0 +1,78 @@
+// Turns an interaction and its outcome into an audit record (src/security/audit). Reads and
+// searches fail closed: data are not disclosed when their disclosure cannot be traced.
+import type { Bundle, Resource } from 'fhir/r4';
+import type { ApiContext, Call, FhirResponse } from '../api/types.js';
+import { FhirError } from '../fhir/errors.js';
+import { describeError, log } from '../log.js';
+import { recordAudit, type AuditInput } from './audit/index.js';
+import { patientsOf } from './compartment.js';
+import type { Interaction } from './interaction.js';
+
+const MAX_PATIENTS = 1000;
+
+/** Records without failing the caller (token endpoint, background jobs): failures are logged. */
+export async function auditSafely(ctx: ApiContext, input: AuditInput): Promise<void> {
+  try {
+    await recordAudit(ctx.db, input);
+  } catch (e) {
+    log.error('audit record could not be written', { subtype: input.subtype, ...describeError(e) });
+  }
+}
+
+export async function auditInteraction(call: Call, it: Interaction, status: number, out?: FhirResponse): Promise<void> {
+  if (it.public || it.subtype === 'unknown' && status === 404) return;
+  const input = buildInput(call, it, status, out);
+  if (call.tx) {
+    // Inside a transaction Bundle: traced once the transaction commits; a rollback is traced by
+    // the Bundle's own record.
+    if (status < 400) call.afterCommit?.push(() => auditSafely(call.ctx, input));
+    return;
+  }
+  try {
+    await recordAudit(call.ctx.db, input);
+  } catch (e) {
+    log.error('audit record could not be written', { subtype: input.subtype, ...describeError(e) });
+    if ((it.action === 'R' || it.action === 'E') && status < 400) throw new FhirError(503, 'The audit trail is unavailable; the request was not served', 'transient');
+  }
+}
+
+function buildInput(call: Call, it: Interaction, status: number, out?: FhirResponse): AuditInput {
+  const auth = call.auth;
+  const input: AuditInput = {
+    subtype: it.subtype,
+    action: it.action,
+    status,
+    agent: {
+      subject: auth?.subject ?? 'system',
+      clientId: auth?.clientId ?? 'oncofhir',
+      issuer: auth?.issuer,
+      address: call.source?.address,
+      userAgent: call.source?.userAgent,
+    },
+    requestId: call.source?.requestId,
+    operation: it.operation,
+  };
+  const res = out?.resource;
+  if (it.subtype.startsWith('search') || it.subtype.startsWith('history')) {
+    const qs = new URLSearchParams(call.req.query.filter(([k]) => k !== '_format' && k !== '_pretty')).toString();
+    if (it.subtype.startsWith('search')) input.query = `${it.type ?? ''}?${qs}`;
+    else if (it.type) input.entities = [it.id ? `${it.type}/${it.id}` : it.type];
+    if (res?.resourceType === 'Bundle') input.patients = bundlePatients(res as Bundle);
+    return input;
+  }
+  if (out?.location) input.entities = [out.location];
+  else if (it.type && it.id) input.entities = [`${it.type}/${it.id}`];
+  if (res && res.resourceType !== 'OperationOutcome' && res.resourceType !== 'Bundle' && res.resourceType !== 'Parameters') input.patients = patientsOf(res);
+  else if (res?.resourceType === 'Bundle') input.patients = bundlePatients(res as Bundle);
+  else if (it.type === 'Patient' && it.id) input.patients = [it.id];
+  return input;
+}
+
+function bundlePatients(b: Bundle): string[] {
+  const out = new Set<string>();
+  for (const e of b.entry ?? []) {
+    if (!e.resource || out.size >= MAX_PATIENTS) continue;
+    for (const p of patientsOf(e.resource as Resource)) out.add(p);
+  }
+  return [...out];
+}
