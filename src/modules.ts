@@ -5,6 +5,7 @@ import { setStructureCheck } from './api/incoming.js';
 import { activateStoredSearchParameters } from './api/search-parameter-activation.js';
 import { loadStoredSearchParameters, refreshSearchParameters } from './store/indexing/index.js';
 import { loadProfilesFrom } from './validation/index.js';
+import { registerPatientRightsOperations } from './patient-rights/index.js';
 import { refreshProfilesFromStore, registerValidationOperations, validateOnWrite } from './validation/operations.js';
 import { setTerminologyLoader } from './validation/supporting.js';
 import { installTerminologyWriteHook, refreshFromStore as refreshTerminology, registerTerminologyOperations, terminologyLoader } from './terminology/index.js';
@@ -24,6 +25,7 @@ export async function installModules(ctx: ApiContext): Promise<void> {
   activateStoredSearchParameters();
   registerValidationOperations();
   registerTerminologyOperations();
+  registerPatientRightsOperations();
   installTerminologyWriteHook();
   setTerminologyLoader(terminologyLoader);
   // Every write is validated against the base spec and its declared profiles (400 / 422).

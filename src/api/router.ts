@@ -12,10 +12,13 @@ import { search } from './search.js';
 import { auditInteraction } from '../security/audit-hook.js';
 import { authorize, checkWrite, confineResponse } from '../security/authorize.js';
 import { describeInteraction } from '../security/interaction.js';
+import { withProvenance } from '../patient-rights/provenance.js';
 import type { Call, FhirResponse } from './types.js';
 import { conditionalDelete, conditionalPatch, conditionalUpdate, create, patch, remove, update } from './write.js';
 
 const queryString = (q: [string, string][]) => new URLSearchParams(q.filter(([k]) => !k.startsWith('_format') && k !== '_pretty')).toString();
+
+const PROVENANCED = new Set(['create', 'update', 'patch']);
 
 /** Runs one interaction for a caller: authorise, route, confine the result, audit the outcome. */
 export async function dispatch(call: Call): Promise<FhirResponse> {
@@ -23,7 +26,8 @@ export async function dispatch(call: Call): Promise<FhirResponse> {
   try {
     authorize(call, it);
     await checkWrite(call, it);
-    const out = confineResponse(call, it, await route(call));
+    const provenance = call.req.headers.xProvenance && !call.tx && PROVENANCED.has(it.subtype);
+    const out = confineResponse(call, it, await (provenance ? withProvenance(call, route) : route(call)));
     await auditInteraction(call, it, out.status, out);
     return out;
   } catch (err) {

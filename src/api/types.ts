@@ -20,6 +20,8 @@ export interface FhirRequest {
     ifNoneExist?: string;
     ifModifiedSince?: string;
     prefer?: string;
+    /** A Provenance (JSON) to store with a write (X-Provenance). */
+    xProvenance?: string;
   };
 }
 

@@ -67,9 +67,10 @@ function filterBundle(auth: AuthContext, b: Bundle): Bundle {
   const entry = (b.entry ?? []).filter((e) => {
     const res = e.resource;
     if (!res || res.resourceType === 'OperationOutcome') return true;
-    const p: Permission = e.search?.mode === 'include' || b.type === 'history' ? 'r' : 's';
-    const allowed = grants(auth, res.resourceType, p).length > 0 || (p === 'r' && grants(auth, res.resourceType, 's').length > 0);
-    const patient = confinement(auth, res.resourceType, p) ?? (p === 'r' ? undefined : confinement(auth, res.resourceType, 'r'));
+    // Matches of the searched type were authorised by `s`; other entries (includes, history,
+    // $everything) need `r` or `s` on their own type.
+    const allowed = grants(auth, res.resourceType, 'r').length > 0 || grants(auth, res.resourceType, 's').length > 0;
+    const patient = confinement(auth, res.resourceType, 's') ?? confinement(auth, res.resourceType, 'r');
     const keep = allowed && (!patient || belongs(res, patient));
     if (!keep && e.search?.mode !== 'include') removed++;
     return keep;
@@ -90,7 +91,7 @@ export async function checkWrite(call: Call, it: Interaction): Promise<void> {
   const body = call.req.body as Resource | undefined;
   if (body && typeof body === 'object' && (it.subtype === 'create' || it.subtype === 'update') && (body as Resource).resourceType === it.type) checkWritable(call, body, p);
   const patient = confinement(auth, it.type, p);
-  if (!patient) return;
+  if (!patient || (it.subtype === 'create' && !call.req.headers.ifNoneExist)) return;
   if (!it.id) throw forbidden('Conditional writes are not available under patient/ scopes');
   const row = await currentRow(call.tx ?? call.ctx.db, it.type, it.id);
   if (row && !row.deleted && row.content && !belongs(JSON.parse(row.content) as Resource, patient)) {

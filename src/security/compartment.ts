@@ -47,3 +47,8 @@ export function patientsOf(resource: Resource): string[] {
 
 /** Whether resources of this type can belong to a patient compartment at all. */
 export const inPatientCompartment = (type: string): boolean => type === 'Patient' || PARAMS.has(type);
+
+/** Every (resource type, search parameter) pair that places a resource in a patient's compartment. */
+export function compartmentPairs(): [string, string][] {
+  return [...PARAMS].flatMap(([type, params]) => params.map((p) => [type, p] as [string, string]));
+}
