@@ -58,6 +58,15 @@ export interface Config {
   authDevClient: boolean;
   /** Lifetime of issued access tokens, in seconds. */
   tokenTtlSeconds: number;
+  // Retention (src/retention): data minimisation under the French health-data rules.
+  /** Directly identifying data are pseudonymised this many months after a person's last use. */
+  retentionIdentifyingMonths: number;
+  /** Pseudonymised data are erased this many years after the person's last use. */
+  retentionPseudonymisedYears: number;
+  /** Hours between scheduled retention runs (each node tries; one runs); 0 = not scheduled. */
+  retentionIntervalHours: number;
+  /** HMAC key of patient pseudonyms; unset = a random key generated once and kept in the database. */
+  pseudonymSecret?: string;
 }
 
 function int(name: string, fallback: number): number {
@@ -72,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int('PORT', 8080);
   const host = env.HOST || '0.0.0.0';
   const baseUrl = (env.BASE_URL || `http://localhost:${port}/fhir`).replace(/\/+$/, '');
+  if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) throw new Error(`BASE_URL must be an absolute http(s) URL, got "${env.BASE_URL}"`);
   const auth = (env.AUTH || 'on').toLowerCase();
   if (auth !== 'on' && auth !== 'off') throw new Error(`AUTH must be "on" or "off", got "${env.AUTH}"`);
   return {
@@ -93,6 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authTrustedIssuersFile: env.AUTH_TRUSTED_ISSUERS_FILE || undefined,
     authDevClient: (env.AUTH_DEV_CLIENT || 'on').toLowerCase() !== 'off',
     tokenTtlSeconds: int('TOKEN_TTL_SECONDS', 300),
+    retentionIdentifyingMonths: int('RETENTION_IDENTIFYING_MONTHS', 24) || 24,
+    retentionPseudonymisedYears: int('RETENTION_PSEUDONYMISED_YEARS', 20) || 20,
+    retentionIntervalHours: int('RETENTION_INTERVAL_HOURS', 24),
+    pseudonymSecret: env.PSEUDONYM_SECRET || undefined,
     workers: env.DATABASE_URL ? (env.WORKERS ? int('WORKERS', 1) || 1 : availableParallelism()) : 1,
     ...hardening(env),
   };

@@ -9,7 +9,12 @@ import { dispatch } from '../api/router.js';
 import { syncFromStore } from '../modules.js';
 import type { ApiContext, FhirRequest, FhirResponse, Method } from '../api/types.js';
 import { describeError, log } from '../log.js';
+import { authenticate, challenge } from '../security/authenticate.js';
+import { AuthError } from '../security/errors.js';
+import { authRouter, smartConfiguration } from '../security/token-endpoint.js';
 import { CONTENT_TYPE, parseBody, responseFormat, serialise, type Format } from './formats.js';
+import { bodyLimits, dbErrorToFhir, installHardening, rateLimit } from './hardening/index.js';
+import type { AuthContext, RequestSource } from '../security/auth-context.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const WRITES = new Set(['POST', 'PUT', 'PATCH']);
@@ -19,12 +24,19 @@ export function createApp(ctx: ApiContext): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', false);
+  installHardening(app, ctx.config); // security headers, CORS, URL limits, rate limits, trust proxy
   const basePath = new URL(ctx.config.baseUrl).pathname.replace(/\/+$/, '') || '/';
   const fhir = express.Router();
+  fhir.get('/.well-known/smart-configuration', (_req, res) => void res.set('Cache-Control', 'public, max-age=300').json(smartConfiguration(ctx)));
   fhir.use(express.raw({ type: () => true, limit: ctx.config.maxBodyBytes }));
+  fhir.use(bodyLimits(ctx.config)); // nesting depth (MAX_JSON_DEPTH), form-encoded parameter count
+  const limiter = rateLimit(ctx.config);
+  fhir.use(authenticated(ctx, limiter));
+  if (limiter) fhir.use(limiter);
   fhir.use((req, res, next) => {
     handle(ctx, req, res).catch(next);
   });
+  app.use('/auth', ...(limiter ? [limiter] : []), authRouter(ctx));
   app.use(basePath, fhir);
   app.use((req: Request, res: Response) => sendError(res, new FhirError(404, `Nothing here: the FHIR endpoint is ${basePath}`, 'not-found'), 'json', false));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -33,6 +45,8 @@ export function createApp(ctx: ApiContext): express.Express {
     const e = err as { type?: string; status?: number };
     if (e?.type === 'entity.too.large') return sendError(res, new FhirError(413, `The body exceeds ${ctx.config.maxBodyBytes} bytes`, 'too-costly'), fmt, false);
     if (e?.status === 400 || e?.type === 'encoding.unsupported') return sendError(res, new FhirError(400, 'The request body could not be read', 'invalid'), fmt, false);
+    const dbError = dbErrorToFhir(err); // statement timeout → 503, U+0000 → 400
+    if (dbError) return sendError(res, dbError, fmt, false);
     const ref = randomUUID();
     log.error('unhandled error', { ref, ...describeError(err) });
     return sendError(res, new FhirError(500, `Internal server error (reference ${ref})`, 'exception'), fmt, false);
@@ -84,15 +98,41 @@ async function handle(ctx: ApiContext, req: Request, res: Response): Promise<voi
         ifNoneExist: req.get('if-none-exist'),
         ifModifiedSince: req.get('if-modified-since'),
         prefer: req.get('prefer'),
+        xProvenance: req.get('x-provenance'),
       },
     };
+    const { auth, source } = res.locals as { auth: AuthContext; source: RequestSource };
     await syncFromStore(ctx);
-    const out = await dispatch({ ctx, req: fr });
+    const out = await dispatch({ ctx, req: fr, auth, source });
     send(ctx, res, fr, out, format, pretty);
   } catch (err) {
     if (err instanceof FhirError) return sendError(res, err, format, pretty);
     throw err;
   }
+}
+
+/** Authenticates before anything else runs on the FHIR routes (req.auth keys the rate limiter).
+ *  Failed authentications are rate-limited by address, so token guessing is throttled too. */
+function authenticated(ctx: ApiContext, limiter: express.RequestHandler | undefined): express.RequestHandler {
+  return (req, res, next) => {
+    const requestId = randomUUID();
+    res.set('X-Request-Id', requestId);
+    const source: RequestSource = { address: req.ip, userAgent: req.get('user-agent')?.slice(0, 200), requestId };
+    const probe: FhirRequest = { method: req.method as Method, path: req.path.replace(/^\/+/, ''), query: [], headers: {} };
+    authenticate(ctx, req.get('authorization'), probe, source).then(
+      (auth) => {
+        Object.assign(req, { auth });
+        res.locals.auth = auth;
+        res.locals.source = source;
+        next();
+      },
+      (err) => {
+        if (err instanceof AuthError) res.set('WWW-Authenticate', challenge(err));
+        if (limiter) limiter(req, res, (limited?: unknown) => next(limited ?? err));
+        else next(err);
+      },
+    );
+  };
 }
 
 function send(ctx: ApiContext, res: Response, req: FhirRequest, out: FhirResponse, format: Format, pretty: boolean): void {

@@ -42,13 +42,21 @@ export function parseBody(raw: Buffer | undefined, contentType: string | undefin
   if (!raw || raw.length === 0) return undefined;
   const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();
   const text = raw.toString('utf8');
-  if (mime === 'application/json-patch+json' || FORMAT_ALIASES[mime] === 'json' || mime === '') {
+  const kind = bodyKind(contentType);
+  if (kind === 'json') {
     try {
       return JSON.parse(text);
     } catch (e) {
       throw badRequest(`The body is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
     }
   }
-  if (FORMAT_ALIASES[mime] === 'xml') return fromXml(text);
+  if (kind === 'xml') return fromXml(text);
   throw new FhirError(415, `Unsupported Content-Type "${mime.slice(0, 80)}": send application/fhir+json or application/fhir+xml`, 'not-supported');
+}
+
+/** The parser parseBody uses for a Content-Type: JSON also for JSON Patch and for no Content-Type. */
+export function bodyKind(contentType: string | undefined): Format | undefined {
+  const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (mime === 'application/json-patch+json' || mime === '') return 'json';
+  return FORMAT_ALIASES[mime];
 }

@@ -24,10 +24,11 @@ export function sqlState(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
 }
 
-export async function openDb(opts: { databaseUrl?: string; dataDir?: string; poolSize?: number }): Promise<Db> {
+/** statementTimeoutMs: PostgreSQL statement_timeout of every pool connection (pg only: PGlite cannot cancel a running statement). */
+export async function openDb(opts: { databaseUrl?: string; dataDir?: string; poolSize?: number; statementTimeoutMs?: number }): Promise<Db> {
   if (opts.databaseUrl) {
     const { openPgDb } = await import('./pg-driver.js');
-    return openPgDb(opts.databaseUrl, opts.poolSize ?? 10);
+    return openPgDb(opts.databaseUrl, opts.poolSize ?? 10, opts.statementTimeoutMs);
   }
   const { openPgliteDb } = await import('./pglite-driver.js');
   return openPgliteDb(opts.dataDir);

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './db.js';
+import { splitSql } from './split-sql.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 const LOCK_KEY = 74_658_211; // arbitrary, constant for oncofhir
@@ -18,6 +19,7 @@ export function migrationFiles(): { version: number; name: string; sql: string }
 export async function migrate(db: Db): Promise<string[]> {
   await db.query('CREATE TABLE IF NOT EXISTS schema_migration (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
   return db.transaction(async (tx) => {
+    await tx.query('SET LOCAL statement_timeout = 0'); // DB_STATEMENT_TIMEOUT_MS is for requests, not for index builds or the lock wait
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
     const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migration')).rows.map((r) => Number(r.version)));
     const applied: string[] = [];
@@ -29,13 +31,4 @@ export async function migrate(db: Db): Promise<string[]> {
     }
     return applied;
   });
-}
-
-/** Splits a migration into statements (no dollar-quoted bodies are used in migrations). */
-function splitSql(sql: string): string[] {
-  return sql
-    .replace(/--[^\n]*/g, '')
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean);
 }

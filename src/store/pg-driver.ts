@@ -8,8 +8,10 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 const MAX_RETRIES = 5;
 
-export async function openPgDb(url: string, poolSize: number): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+export async function openPgDb(url: string, poolSize: number, statementTimeoutMs?: number): Promise<Db> {
+  // statement_timeout is sent in the startup packet of each connection: a runaway query is
+  // cancelled by the server (SQLSTATE 57014, answered 503 at the HTTP door).
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}) });
   pool.on('error', () => { /* idle client errors surface on the next query */ });
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {

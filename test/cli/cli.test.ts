@@ -10,8 +10,10 @@ const BIN = join(ROOT, 'bin/oncofhir.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'oncofhir-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+// vitest exports Vite's BASE_URL=/ to process.env; the CLI reads BASE_URL as the FHIR base URL.
+const { BASE_URL: _viteBase, ...parentEnv } = process.env;
 const cli = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 120_000 });
+  spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...parentEnv, ...env, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 120_000 });
 
 describe('the oncofhir command', () => {
   it.each([[['--help']], [['serve', '--help']], [['import', '--help']], [['token', '--help']]])('prints help for %j', (args) => {
