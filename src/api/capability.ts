@@ -4,6 +4,7 @@ import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/
 import { allResourceTypes } from '../fhir/definitions.js';
 import { searchParamsFor } from '../fhir/search-params.js';
 import { allOperations } from './operations.js';
+import { auditEventCapability } from '../security/audit/capability.js';
 import type { ApiContext } from './types.js';
 
 const INTERACTIONS: CapabilityStatementRestResource['interaction'] = (
@@ -28,7 +29,7 @@ export function capabilityStatement(ctx: ApiContext): CapabilityStatement {
     rest: [
       {
         mode: 'server',
-        resource: allResourceTypes().map((type) => ({
+        resource: allResourceTypes().map((type) => type === 'AuditEvent' ? auditEventCapability() : ({
           type,
           profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
           interaction: INTERACTIONS,

@@ -10,6 +10,7 @@ import { getOperation, type OperationTarget } from './operations.js';
 import { read, vread } from './read.js';
 import { search } from './search.js';
 import { auditInteraction } from '../security/audit-hook.js';
+import { auditApi } from '../security/audit/api.js';
 import { authorize, checkWrite, confineResponse } from '../security/authorize.js';
 import { describeInteraction } from '../security/interaction.js';
 import { withProvenance } from '../patient-rights/provenance.js';
@@ -41,6 +42,8 @@ async function route(call: Call): Promise<FhirResponse> {
   const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
   const m = req.method === 'HEAD' ? 'GET' : req.method;
   const last = parts[parts.length - 1];
+  // Audit records live in audit_event, not in the resource table (src/security/audit).
+  if (parts[0] === 'AuditEvent' && !last.startsWith('$')) return auditApi(call, parts);
   if (last?.startsWith('$')) return operation(call, parts);
   const [a, b, c, d] = parts;
 

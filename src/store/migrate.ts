@@ -17,10 +17,11 @@ export function migrationFiles(): { version: number; name: string; sql: string }
 }
 
 export async function migrate(db: Db): Promise<string[]> {
-  await db.query('CREATE TABLE IF NOT EXISTS schema_migration (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
   return db.transaction(async (tx) => {
     await tx.query('SET LOCAL statement_timeout = 0'); // DB_STATEMENT_TIMEOUT_MS is for requests, not for index builds or the lock wait
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    // Under the lock: two nodes starting together would otherwise race on CREATE TABLE IF NOT EXISTS.
+    await tx.query('CREATE TABLE IF NOT EXISTS schema_migration (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
     const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migration')).rows.map((r) => Number(r.version)));
     const applied: string[] = [];
     for (const m of migrationFiles()) {

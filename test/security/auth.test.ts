@@ -79,6 +79,23 @@ describe.each(DB_KINDS)('authentication and SMART scopes on %s', (kind) => {
     expect(r.body.id).toBe('p1');
   });
 
+  it('traces every interaction and every failed login in the audit trail', async () => {
+    const auditor = await s.token('system/AuditEvent.rs');
+    await as(admin).get('/fhir/Observation/o2');
+    await request(s.app).get('/fhir/Patient/p2').set('authorization', 'Bearer forged.token.value');
+    const reads = await as(auditor).get('/fhir/AuditEvent?patient=p2&subtype=read');
+    expect(reads.status).toBe(200);
+    const ev = reads.body.entry[0].resource;
+    expect(ev.action).toBe('R');
+    expect(ev.outcome).toBe('0');
+    expect(JSON.stringify(ev.agent)).toContain('dev');
+    expect(JSON.stringify(ev.entity)).toContain('Observation/o2');
+    const logins = await as(auditor).get('/fhir/AuditEvent?subtype=login&outcome=4');
+    expect(logins.body.entry.length).toBeGreaterThan(0);
+    const denied = await as(auditor).get('/fhir/AuditEvent?subtype=read&outcome=4&_count=1');
+    expect(denied.status).toBe(200);
+  });
+
   describe('rejects bad tokens with 401 and changes nothing', () => {
     const cases: [string, () => Promise<string>][] = [
       ['garbage', async () => 'not-a-jwt'],
