@@ -9,6 +9,7 @@ import { createHttpServer } from './http/hardening/index.js';
 import type { ApiContext } from './api/types.js';
 import { installModules } from './modules.js';
 import { log } from './log.js';
+import { startRetentionSchedule } from './retention/schedule.js';
 
 export interface Running {
   ctx: ApiContext;
@@ -38,11 +39,13 @@ export async function startServer(config: Config, db?: Db): Promise<Running> {
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const retention = startRetentionSchedule(ctx); // first run one interval after start-up
   return {
     ctx,
     server,
     url: `http://127.0.0.1:${port}`,
     async close() {
+      await retention.stop();
       await new Promise<void>((r) => server.close(() => r()));
       await ctx.db.close();
     },

@@ -1,6 +1,7 @@
 // Turns an interaction and its outcome into an audit record (src/security/audit). Reads and
 // searches fail closed: data are not disclosed when their disclosure cannot be traced.
 import type { Bundle, Resource } from 'fhir/r4';
+import { createRequire } from 'node:module';
 import type { ApiContext, Call, FhirResponse } from '../api/types.js';
 import { FhirError } from '../fhir/errors.js';
 import { describeError, log } from '../log.js';
@@ -9,6 +10,9 @@ import { patientsOf } from './compartment.js';
 import type { Interaction } from './interaction.js';
 
 const MAX_PATIENTS = 1000;
+const REDACTED = new Set((createRequire(import.meta.url)('./audit-redacted-params.json') as { params: string[] }).params);
+/** `family:exact` → `family`; `subject:Patient.name` → `subject.name` (chains keep their last hop). */
+const baseName = (k: string) => k.toLowerCase().replace(/:[a-z-]+$/i, '').replace(/:[A-Za-z]+\./, '.');
 
 /** Records without failing the caller (token endpoint, background jobs): failures are logged. */
 export async function auditSafely(ctx: ApiContext, input: AuditInput): Promise<void> {
@@ -54,7 +58,7 @@ function buildInput(call: Call, it: Interaction, status: number, out?: FhirRespo
   };
   const res = out?.resource;
   if (it.subtype.startsWith('search') || it.subtype.startsWith('history')) {
-    const qs = new URLSearchParams(call.req.query.filter(([k]) => k !== '_format' && k !== '_pretty')).toString();
+    const qs = new URLSearchParams(call.req.query.filter(([k]) => k !== '_format' && k !== '_pretty').map(([k, v]) => [k, REDACTED.has(baseName(k)) ? '***' : v])).toString();
     if (it.subtype.startsWith('search')) input.query = `${it.type ?? ''}?${qs}`;
     else if (it.type) input.entities = [it.id ? `${it.type}/${it.id}` : it.type];
     if (res?.resourceType === 'Bundle') input.patients = bundlePatients(res as Bundle);

@@ -90,6 +90,10 @@ describe.each(DB_KINDS)('authentication and SMART scopes on %s', (kind) => {
     expect(ev.outcome).toBe('0');
     expect(JSON.stringify(ev.agent)).toContain('dev');
     expect(JSON.stringify(ev.entity)).toContain('Observation/o2');
+    await as(admin).get('/fhir/Patient?family=Fam-p2&gender=male');
+    const searches = await as(auditor).get('/fhir/AuditEvent?subtype=search-type&_count=1');
+    const query = Buffer.from(searches.body.entry[0].resource.entity.find((e: { query?: string }) => e.query).query, 'base64').toString();
+    expect(query).toBe('Patient?family=***&gender=male'); // identifying values never enter the append-only trail
     const logins = await as(auditor).get('/fhir/AuditEvent?subtype=login&outcome=4');
     expect(logins.body.entry.length).toBeGreaterThan(0);
     const denied = await as(auditor).get('/fhir/AuditEvent?subtype=read&outcome=4&_count=1');
