@@ -8,7 +8,11 @@ type Json = Record<string, unknown>;
 export interface CodeCheck { result: boolean | 'unknown'; message?: string; display?: string }
 export type CodeValidator = (valueSetUrl: string, c: { system?: string; code: string; display?: string }) => CodeCheck;
 
+export type SystemCodeValidator = (system: string, code: string, display?: string) => CodeCheck;
+
 let validator: CodeValidator | undefined;
+let systemValidator: SystemCodeValidator | undefined;
+let terminologyGeneration: (() => number) | undefined;
 
 /** Installs the terminology used for bindings (src/terminology's validateCodeInValueSet by default). */
 export function setCodeValidator(fn: CodeValidator | undefined): void {
@@ -18,8 +22,10 @@ export function setCodeValidator(fn: CodeValidator | undefined): void {
 // Loaded lazily so the validator works (without binding checks) while terminology is absent.
 const TERMINOLOGY = '../terminology/index.js';
 try {
-  const mod = (await import(TERMINOLOGY)) as { validateCodeInValueSet?: CodeValidator };
+  const mod = (await import(TERMINOLOGY)) as { validateCodeInValueSet?: CodeValidator; validateCodeInCodeSystem?: SystemCodeValidator; terminologyGeneration?: () => number };
   if (mod.validateCodeInValueSet) validator ??= mod.validateCodeInValueSet;
+  if (mod.validateCodeInCodeSystem) systemValidator ??= mod.validateCodeInCodeSystem;
+  terminologyGeneration = mod.terminologyGeneration;
 } catch {
   /* terminology module not installed: bindings are not checked */
 }
@@ -79,4 +85,36 @@ export function checkBinding(v: unknown, type: string, node: ElementNode, path: 
 /** A single code against a value set, or undefined when no terminology is installed. */
 export function checkCode(valueSet: string, c: { system?: string; code: string; display?: string }): CodeCheck | undefined {
   return validator?.(valueSet, c);
+}
+
+// Verdicts of checkCoding by system, then code|display (null: a system that is not loaded, so never checked);
+// dropped when the loaded terminology changes.
+const codingVerdicts = new Map<string, Map<string, CodeCheck> | null>();
+let verdictsGeneration = -1;
+
+/**
+ * Any Coding whose system is loaded (completely): the code must exist in it (error), and the display, when
+ * given, should be one of the code's displays (warning: the HL7 validator makes it an error, but a display
+ * is a human rendering and data such as Synthea's uses other wordings). Systems that are not loaded (LOINC,
+ * SNOMED CT…) are not checked here.
+ */
+export function checkCoding(v: Json, path: string, out: Issue[]): void {
+  if (!systemValidator || typeof v.system !== 'string' || typeof v.code !== 'string') return;
+  const gen = terminologyGeneration?.() ?? 0;
+  if (gen !== verdictsGeneration || codingVerdicts.size > 1000) { codingVerdicts.clear(); verdictsGeneration = gen; }
+  let verdicts = codingVerdicts.get(v.system);
+  if (verdicts === null) return;
+  const display = typeof v.display === 'string' ? v.display : undefined;
+  const key = display === undefined ? v.code : `${v.code}|${display}`;
+  let r = verdicts?.get(key);
+  if (!r) {
+    r = systemValidator(v.system, v.code, display);
+    // 'unknown' means the system is not (completely) loaded: no code of it can be checked.
+    if (r.result === 'unknown') { codingVerdicts.set(v.system, null); return; }
+    if (!verdicts) codingVerdicts.set(v.system, (verdicts = new Map()));
+    if (verdicts.size > 20_000) verdicts.clear();
+    verdicts.set(key, r);
+  }
+  if (r.result === false) out.push({ severity: 'error', code: 'code-invalid', diagnostics: r.message ?? `Unknown code ${v.code} in the code system ${v.system}`, expression: [`${path}.code`] });
+  else if (r.result === true && r.message) out.push({ severity: 'warning', code: 'code-invalid', diagnostics: r.message, expression: [`${path}.display`] });
 }

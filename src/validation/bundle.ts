@@ -7,6 +7,8 @@ type Json = Record<string, unknown>;
 export interface BundleIndex {
   type?: string;
   resolve(reference: string, fromFullUrl?: string): Json | undefined;
+  /** Every entry a reference matches (several when the Bundle holds several versions of one resource). */
+  matches(reference: string, fromFullUrl?: string): Json[];
   /** A conformance resource of the Bundle by its canonical url. */
   resolveCanonical(url: string): Json | undefined;
 }
@@ -21,37 +23,57 @@ function baseOf(fullUrl: string): string | undefined {
 }
 
 export function indexBundle(bundle: Json): BundleIndex {
-  const byUrl = new Map<string, Json>();
+  const byUrl = new Map<string, Json[]>();
+  const byRel = new Map<string, Json>();
   const byCanonical = new Map<string, Json>();
   for (const e of entriesOf(bundle)) {
     const r = e.resource;
     if (!isObj(r)) continue;
-    if (typeof e.fullUrl === 'string') byUrl.set(e.fullUrl, r);
+    if (typeof e.fullUrl === 'string') {
+      const key = e.fullUrl.replace(/\/_history\/[^/]+$/, '');
+      const list = byUrl.get(key);
+      if (list) list.push(r);
+      else byUrl.set(key, [r]);
+    }
     if (typeof r.url === 'string') byCanonical.set(r.url, r);
     if (typeof r.id === 'string' && typeof r.resourceType === 'string') {
       const rel = `${r.resourceType}/${r.id}`;
-      if (!byUrl.has(rel)) byUrl.set(rel, r);
+      if (!byRel.has(rel)) byRel.set(rel, r);
     }
   }
+  const matches = (reference: string, fromFullUrl?: string): Json[] => {
+    const ref = reference.replace(/\/_history\/[^/]+$/, '');
+    const hit = byUrl.get(ref);
+    if (hit) return hit;
+    // A relative reference is resolved against the base of the referring entry's fullUrl.
+    if (fromFullUrl && !/^[a-z]+:/.test(ref)) {
+      const base = baseOf(fromFullUrl);
+      const list = base ? byUrl.get(base + ref) : undefined;
+      if (list) return list;
+    }
+    const rel = byRel.get(ref);
+    return rel ? [rel] : [];
+  };
   return {
     type: typeof bundle.type === 'string' ? bundle.type : undefined,
     resolveCanonical: (url) => byCanonical.get(url),
-    resolve(reference, fromFullUrl) {
-      const ref = reference.replace(/\/_history\/[^/]+$/, '');
-      const hit = byUrl.get(ref) ?? byUrl.get(reference);
-      if (hit) return hit;
-      // A relative reference is resolved against the base of the referring entry's fullUrl.
-      if (fromFullUrl && !/^[a-z]+:/.test(ref)) {
-        const base = baseOf(fromFullUrl);
-        if (base) return byUrl.get(base + ref);
-      }
-      return undefined;
-    },
+    matches,
+    resolve: (reference, fromFullUrl) => matches(reference, fromFullUrl)[0],
   };
 }
 
+const PAGING = new Set(['first', 'previous', 'prev', 'next', 'last']);
+
 export function bundleRules(bundle: Json, path: string): Issue[] {
   const issues: Issue[] = [];
+  // Paging links belong to search results (and histories); another kind of Bundle has no pages.
+  if (Array.isArray(bundle.link) && bundle.type !== 'searchset' && bundle.type !== 'history') {
+    bundle.link.forEach((l, i) => {
+      if (isObj(l) && typeof l.relation === 'string' && PAGING.has(l.relation)) {
+        issues.push({ severity: 'error', code: 'invalid', diagnostics: `The link relation '${l.relation}' is for paging search results; it is not allowed in a ${String(bundle.type)} Bundle`, expression: [`${path}.link[${i}].relation`] });
+      }
+    });
+  }
   const seen = new Map<string, number>();
   entriesOf(bundle).forEach((e, i) => {
     const at = `${path}.entry[${i}]`;

@@ -16,8 +16,8 @@ export interface Invariant {
   severity: 'error' | 'warning';
   human: string;
   expression: string;
-  /** true/false, or undefined when fhirpath.js could not evaluate it. */
-  test(node: unknown, env: Env): boolean | undefined;
+  /** true/false, or undefined when fhirpath.js could not evaluate it. `type`: the concrete type of a choice element's value. */
+  test(node: unknown, env: Env, type?: string): boolean | undefined;
 }
 
 const NATIVE = new Set(Object.keys(rules.native));
@@ -47,10 +47,26 @@ export function compileInvariant(c: ElementDefinitionConstraint, basePath: strin
   } catch {
     return undefined; // does not compile in fhirpath.js: reported by tests/README, not at run time
   }
-  const run = (node: unknown, env: Env): boolean | undefined => {
+  // On a choice element (`Observation.effective[x]`), fhirpath.js only knows the value's type from a typed
+  // base path (`Observation.effectiveDateTime`): compile once per concrete type, on first use.
+  const typed = basePath.endsWith('[x]') ? new Map<string, typeof fn>() : undefined;
+  const fnFor = (type: string | undefined): typeof fn => {
+    if (!typed || !type) return fn;
+    let f = typed.get(type);
+    if (!f) {
+      try {
+        f = fhirpath.compile({ base: basePath.slice(0, -3) + type[0].toUpperCase() + type.slice(1), expression }, r4, { traceFn: () => undefined }) as typeof fn;
+      } catch {
+        f = fn;
+      }
+      typed.set(type, f);
+    }
+    return f;
+  };
+  const run = (node: unknown, env: Env, type?: string): boolean | undefined => {
     fhirpathRuns.set(c.key, (fhirpathRuns.get(c.key) ?? 0) + 1);
     try {
-      const out = fn(node, env as unknown as Json);
+      const out = fnFor(type)(node, env as unknown as Json);
       // Like the HL7 validator, only a single `true` satisfies a constraint: an empty result (e.g. comparing
       // a date with a dateTime of another precision in per-1) fails it.
       return out.length === 1 && out[0] === true;
@@ -61,7 +77,7 @@ export function compileInvariant(c: ElementDefinitionConstraint, basePath: strin
   // `x.empty() or …` and `x.exists() implies …` hold whenever x is absent.
   const lead = expression.match(/^\(?\s*([A-Za-z_]\w*)\.(?:empty\(\)\s+or|exists\(\)\s+implies)\s/);
   const guard = (rules.guards as Record<string, string>)[c.key] ?? lead?.[1];
-  if (guard) return { ...base, test: (node, env) => (typeof node === 'object' && node !== null && has(node as Json, guard) ? run(node, env) : true) };
+  if (guard) return { ...base, test: (node, env, type) => (typeof node === 'object' && node !== null && has(node as Json, guard) ? run(node, env, type) : true) };
   if (DANGEROUS.test(expression)) return { ...base, test: run };
   const idents = identifiers(expression);
   let emptyVerdict: boolean | undefined;
@@ -73,12 +89,12 @@ export function compileInvariant(c: ElementDefinitionConstraint, basePath: strin
   if (emptyVerdict === undefined) return { ...base, test: run };
   return {
     ...base,
-    test: (node, env) => {
+    test: (node, env, type) => {
       if (typeof node === 'object' && node !== null) {
-        for (const id of idents) if (has(node as Json, id)) return run(node, env);
+        for (const id of idents) if (has(node as Json, id)) return run(node, env, type);
         return emptyVerdict;
       }
-      return run(node, env);
+      return run(node, env, type);
     },
   };
 }

@@ -24,3 +24,32 @@ export function checkNarrativeXhtml(div: string, path: string): Issue[] {
   if (scripting) issues.push({ severity: 'error', code: 'value', diagnostics: 'The XHTML contains scripting (an on* event attribute or a javascript: url)', expression: [path] });
   return issues;
 }
+
+/** Names an internal link (`href="#x"`) may point to: `id`/`name` attributes in the resource's narratives, and element ids. */
+export function narrativeAnchors(resource: unknown): Set<string> {
+  const out = new Set<string>();
+  const walk = (v: unknown, key: string): void => {
+    if (typeof v === 'string') {
+      if (key === 'id') out.add(v);
+      else if (key === 'div') for (const m of v.matchAll(/\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) out.add(m[1] ?? m[2]);
+    } else if (Array.isArray(v)) for (const x of v) walk(x, key);
+    else if (typeof v === 'object' && v !== null) for (const k in v) walk((v as Record<string, unknown>)[k], k);
+  };
+  walk(resource, '');
+  return out;
+}
+
+/** Internal hyperlinks of a narrative (`<a href="#x">`) must resolve to an anchor of the same resource. */
+export function checkNarrativeLinks(div: string, path: string, anchors: () => Set<string>): Issue[] {
+  if (!div.includes('#')) return [];
+  const issues: Issue[] = [];
+  for (const m of div.matchAll(/<a\s[^>]*?href\s*=\s*(?:"#([^"]+)"|'#([^']+)')[^>]*>([\s\S]*?)<\/a>/gi)) {
+    const ref = decodeEntities(m[1] ?? m[2]);
+    if (anchors().has(ref)) continue;
+    const text = m[3].replace(/<[^>]*>/g, '').trim();
+    issues.push({ severity: 'error', code: 'value', diagnostics: `The hyperlink '#${ref}'${text ? ` ('${text}')` : ''} does not resolve to an element of this narrative or resource`, expression: [path] });
+  }
+  return issues;
+}
+
+const decodeEntities = (s: string) => s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'");

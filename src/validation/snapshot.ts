@@ -6,10 +6,12 @@ import type { ElementDefinition, StructureDefinition } from 'fhir/r4';
 import { getStructureDefinition, typeDefinition } from './registry.js';
 
 const cache = new WeakMap<StructureDefinition, ElementDefinition[]>();
-const problems = new WeakMap<StructureDefinition, string[]>();
+/** A differential element that snapshot generation could not apply as written (index into differential.element). */
+export interface SnapshotProblem { index: number; message: string }
+const problems = new WeakMap<StructureDefinition, SnapshotProblem[]>();
 
-/** Differential elements that snapshot generation had to ignore, with the reason. */
-export function snapshotProblems(sd: StructureDefinition): string[] {
+/** Differential elements that snapshot generation had to ignore or found in conflict with the base, with the reason. */
+export function snapshotProblems(sd: StructureDefinition): SnapshotProblem[] {
   return problems.get(sd) ?? [];
 }
 
@@ -31,15 +33,30 @@ function generate(sd: StructureDefinition, seen: Set<string>): ElementDefinition
   const base = getStructureDefinition(sd.baseDefinition);
   if (!base) throw new Error(`Cannot generate the snapshot of ${sd.url}: base ${sd.baseDefinition} is unknown`);
   const els = snapshotOf(base, seen).map((e) => structuredClone(e));
-  for (const d of withIds(sd.differential?.element ?? [], false)) {
+  const found: (ElementDefinition | undefined)[] = [];
+  const report = (index: number, message: string) => problems.set(sd, [...(problems.get(sd) ?? []), { index, message }]);
+  withIds(sd.differential?.element ?? [], false).forEach((d, index) => {
     // An id that does not spell the path (seen in the wild) is ignored in favour of the path.
     const id = d.id!.replace(/:[^.]+/g, '') === d.path ? d.id! : d.path;
     try {
-      merge(els[locate(els, id, d)], d);
+      const target = els[locate(els, id, d)];
+      const conflict = fixedConflict(target, d);
+      if (conflict) report(index, conflict);
+      merge(target, d);
+      found[index] = target;
     } catch (e) {
       // Like the HL7 validator, a differential element that cannot be placed is ignored (and reported).
-      problems.set(sd, [...(problems.get(sd) ?? []), (e as Error).message]);
+      report(index, `${(e as Error).message} (ignored)`);
     }
+  });
+  // Differential elements must follow the order of the snapshot: one placed after an element that comes
+  // earlier in the snapshot has no match in the HL7 validator's walk of the base.
+  const pos = found.map((e) => (e ? els.indexOf(e) : -1));
+  let min = Infinity;
+  for (let i = pos.length - 1; i >= 0; i--) {
+    if (pos[i] < 0) continue;
+    if (min < pos[i]) report(i, `${els[pos[i]].id} is out of order: it comes after ${els[min].id} in the differential but before it in the snapshot`);
+    min = Math.min(min, pos[i]);
   }
   return els;
 }
@@ -70,7 +87,7 @@ const splitId = (id: string) => {
 };
 
 /** Index of the element with this id, creating slices and expanding types as needed. */
-function locate(els: ElementDefinition[], id: string, d?: ElementDefinition): number {
+function locate(els: ElementDefinition[], id: string, d?: ElementDefinition, expanded = false): number {
   let i = els.findIndex((e) => e.id === id);
   if (i >= 0) return i;
   const { parent, last } = splitId(id);
@@ -84,6 +101,8 @@ function locate(els: ElementDefinition[], id: string, d?: ElementDefinition): nu
     return j;
   }
   const pIdx = locate(els, parent);
+  // The parent is a choice named by its type (`valueIdentifier`): its children hang below `value[x]`.
+  if (els[pIdx].id !== parent) return locate(els, `${els[pIdx].id}.${last}`, d, expanded);
   if (slice !== undefined) {
     const baseIdx = els.findIndex((e) => e.id === `${parent}.${name}`);
     if (baseIdx < 0) throw new Error(`Cannot slice unknown element ${parent}.${name}`);
@@ -91,14 +110,15 @@ function locate(els: ElementDefinition[], id: string, d?: ElementDefinition): nu
   }
   const choice = els.find((e) => e.id?.startsWith(parent + '.') && e.id.endsWith('[x]') && !e.id.slice(parent.length + 1).includes('.') && last.startsWith(e.id.slice(parent.length + 1, -3)) && /^[A-Z]/.test(last.slice(e.id.length - parent.length - 4)));
   if (choice) {
-    narrowChoice(choice, last.slice(choice.id!.length - parent.length - 4));
+    const suffix = last.slice(choice.id!.length - parent.length - 4);
+    if (!choice.type?.some((t) => t.code.toLowerCase() === suffix.toLowerCase())) throw new Error(`The path must be ${choice.path} not ${parent}.${last}: ${suffix} is not one of its types`);
+    narrowChoice(choice, suffix);
     return els.indexOf(choice);
   }
-  if (!els[pIdx].type?.length && !els[pIdx].contentReference) throw new Error(`Unknown element ${id}`);
+  if (expanded || (!els[pIdx].type?.length && !els[pIdx].contentReference)) throw new Error(`Unknown element ${id}`);
   expand(els, pIdx, d);
-  i = els.findIndex((e) => e.id === id);
-  if (i < 0) throw new Error(`Unknown element ${id}`);
-  return i;
+  // Once the parent's type is expanded, the element may be a child or a renamed choice (valueIdentifier).
+  return locate(els, id, d, true);
 }
 
 function narrowChoice(el: ElementDefinition, typeSuffix: string): void {
@@ -157,6 +177,16 @@ function expand(els: ElementDefinition[], idx: number, d?: ElementDefinition): v
 }
 
 const KEEP = new Set(['id', 'path']);
+
+/** A differential may not change a value its base fixes (`fixed[x]`): it can only constrain further. */
+function fixedConflict(target: ElementDefinition, d: ElementDefinition): string | undefined {
+  const t = target as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(d)) {
+    if (!k.startsWith('fixed') || t[k] === undefined) continue;
+    if (JSON.stringify(t[k]) !== JSON.stringify(v)) return `${target.id} is fixed to ${JSON.stringify(t[k])} in the base, and cannot be fixed to ${JSON.stringify(v)}`;
+  }
+  return undefined;
+}
 
 function merge(target: ElementDefinition, d: ElementDefinition): void {
   for (const [k, v] of Object.entries(d)) {

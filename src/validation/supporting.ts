@@ -22,6 +22,14 @@ export function setTerminologyLoader(l: TerminologyLoader | undefined): void {
   terminologyLoader = l;
 }
 
+// By default, the terminology module (when installed) accepts them, so that `--with` value sets bind codes.
+const TERMINOLOGY = '../terminology/index.js';
+try {
+  terminologyLoader ??= ((await import(TERMINOLOGY)) as { terminologyLoader?: TerminologyLoader }).terminologyLoader;
+} catch {
+  /* terminology module not installed */
+}
+
 /** A supporting resource by `Type/id` or canonical url. */
 export function supportingResource(ref: string): Json | undefined {
   return pool.get(ref);

@@ -4,7 +4,7 @@
 import type { Issue } from '../fhir/errors.js';
 import { checkStructure } from '../fhir/structure.js';
 import { isPrimitiveType, resourceInfo } from '../fhir/type-model.js';
-import { checkBinding, checkCode } from './bindings.js';
+import { checkBinding, checkCode, checkCoding } from './bindings.js';
 import { attachmentSize, validateQuestionnaireResponse } from './questionnaire.js';
 import { supportingResource } from './supporting.js';
 import { bundleRules, indexBundle, type BundleIndex } from './bundle.js';
@@ -13,7 +13,9 @@ import type { Env } from './invariants.js';
 import { deepEqual, matchesPattern, show } from './match.js';
 import { CORE_PREFIX, getStructureDefinition } from './registry.js';
 import { snapshotProblems } from './snapshot.js';
-import { checkNarrativeXhtml } from './narrative.js';
+import { resourceRules } from './resource-rules.js';
+import { vitalSignsProfiles } from './vital-signs.js';
+import { checkNarrativeLinks, checkNarrativeXhtml, narrativeAnchors } from './narrative.js';
 import { matchesSlice, type SliceHooks, type Typed } from './slicing.js';
 
 type Json = Record<string, unknown>;
@@ -102,6 +104,8 @@ class Walker {
       for (const i of bundleRules(res, path)) this.add(i.severity, i.code, i.expression![0], i.diagnostics);
     }
     this.root(res, base.root, path, scope);
+    const canonical = (url: string) => supportingResource(url) ?? scope.bundle?.resolveCanonical(url);
+    for (const i of resourceRules(res, path, { resolveCanonical: canonical })) this.add(i.severity, i.code, i.expression![0], i.diagnostics);
     if (contained.size && !isContained) this.containedReferenced(res, contained, path);
     if (type === 'QuestionnaireResponse') {
       const found = validateQuestionnaireResponse(res, path, {
@@ -111,6 +115,13 @@ class Walker {
       for (const i of found) this.add(i.severity, i.code, i.expression![0], i.diagnostics);
     }
     const declared = (isObj(res.meta) && Array.isArray(res.meta.profile) ? res.meta.profile : []).filter((p): p is string => typeof p === 'string');
+    if (type === 'Observation') {
+      for (const v of vitalSignsProfiles(res)) {
+        if (extraProfiles.includes(v.profile)) continue;
+        this.add('information', 'informational', path, `Checked against the vital signs profile ${v.profile}, which the FHIR specification requires for an Observation coded ${v.because}`);
+        extraProfiles = [...extraProfiles, v.profile];
+      }
+    }
     for (const p of new Set([...extraProfiles, ...declared])) {
       let cp: ReturnType<typeof compiledProfile>;
       try {
@@ -130,7 +141,7 @@ class Walker {
         continue;
       }
       if (cp.isBase) continue;
-      for (const problem of snapshotProblems(cp.sd)) this.add('warning', 'informational', path, `Profile ${p}: ${problem} (ignored in its snapshot)`);
+      for (const problem of snapshotProblems(cp.sd)) this.add('warning', 'informational', path, `Profile ${p}, differential element ${problem.index}: ${problem.message}`);
       const demote = this.demote;
       this.demote = demote || (!extraProfiles.includes(p) && this.options.declaredProfileSeverity === 'warning');
       try {
@@ -174,9 +185,9 @@ class Walker {
     this.currentScope = prev;
   }
 
-  private invariants(value: unknown, node: ElementNode, path: string, scope: Scope): void {
+  private invariants(value: unknown, node: ElementNode, path: string, scope: Scope, type?: string): void {
     for (const inv of node.invariants) {
-      const ok = inv.test(value, scope.env);
+      const ok = inv.test(value, scope.env, type);
       if (ok === false) this.add(inv.severity, 'invariant', path, `Constraint ${inv.key} failed: ${inv.human}`);
     }
   }
@@ -326,7 +337,7 @@ class Walker {
       checkBinding(v, type, node, path, this.issues);
       if (this.demote) for (let i = before; i < this.issues.length; i++) if (this.issues[i].severity === 'error') this.issues[i].severity = 'warning';
     }
-    if (node.invariants.length) this.invariants(v, node, path, scope);
+    if (node.invariants.length) this.invariants(v, node, path, scope, node.choice ? type : undefined);
   }
 
   private value(it: Item, node: ElementNode, type: string, scope: Scope, where: Where): void {
@@ -366,11 +377,18 @@ class Walker {
     if (type === 'Extension') this.ext1(v, it.path);
     if (type === 'Narrative' && typeof v.div === 'string') {
       for (const i of checkNarrativeXhtml(v.div, `${it.path}.div`)) this.add(i.severity, i.code, i.expression![0], i.diagnostics);
+      const root = scope.env.rootResource as Json;
+      for (const i of checkNarrativeLinks(v.div, `${it.path}.div`, () => anchorsOf(root))) this.add(i.severity, i.code, i.expression![0], i.diagnostics);
     }
     if (type === 'Period' && typeof v.start === 'string' && typeof v.end === 'string' && !startsBeforeEnd(v.start, v.end)) {
       this.add('error', 'invariant', it.path, 'Constraint per-1 failed: If present, start SHALL have a lower value than end');
     }
     if (type === 'Reference') this.reference(v, ref?.targetProfiles ?? [], it.path, scope);
+    if (type === 'Coding') {
+      const before = this.issues.length;
+      checkCoding(v, it.path, this.issues);
+      if (this.demote) for (let i = before; i < this.issues.length; i++) if (this.issues[i].severity === 'error') this.issues[i].severity = 'warning';
+    }
     if (type === 'Attachment' && typeof v.data === 'string' && typeof v.size === 'number') {
       const actual = attachmentSize(v)!;
       if (actual !== v.size) this.add('error', 'structure', it.path, `Stated attachment size ${v.size} does not match the actual size ${actual} of its data`);
@@ -381,7 +399,7 @@ class Walker {
     this.object(v, target, it.path, scope, w);
   }
 
-  private resolveReference(ref: unknown, scope: Scope): { resource?: Json; type?: string; unresolved?: string } | undefined {
+  private resolveReference(ref: unknown, scope: Scope): { resource?: Json; type?: string; unresolved?: string; ambiguous?: number } | undefined {
     if (!isObj(ref) || typeof ref.reference !== 'string') return undefined;
     const r = ref.reference;
     if (r.startsWith('#')) {
@@ -390,7 +408,14 @@ class Walker {
       return c ? { resource: c, type: String(c.resourceType) } : { unresolved: `the contained resource ${r} does not exist` };
     }
     if (scope.bundle) {
-      const hit = scope.bundle.resolve(r, scope.fullUrl);
+      let all = scope.bundle.matches(r, scope.fullUrl);
+      const version = r.match(/\/_history\/([^/]+)$/)?.[1];
+      if (version && all.length) {
+        all = all.filter((x) => isObj(x.meta) && x.meta.versionId === version);
+        if (!all.length) return { unresolved: `no entry of the Bundle is version ${version} of ${r.slice(0, r.indexOf('/_history/'))}` };
+      }
+      const hit = all[0];
+      if (hit && all.length > 1 && scope.bundle.type !== 'history') return { resource: hit, type: String(hit.resourceType), ambiguous: all.length };
       if (hit) return { resource: hit, type: String(hit.resourceType) };
       if (r.startsWith('urn:uuid:') || r.startsWith('urn:oid:')) return { unresolved: `${r} is not the fullUrl of any entry in the Bundle` };
     }
@@ -400,7 +425,15 @@ class Walker {
   }
 
   private reference(v: Json, targets: string[], path: string, scope: Scope): void {
+    const types = targets.map(targetType);
+    const anyType = !types.length || types.includes('Resource') || types.includes('Any');
     const res = this.resolveReference(v, scope);
+    if (typeof v.type === 'string') {
+      // Reference.type names the target's resource type: it must be an allowed target, and agree with what it resolves to.
+      if (!anyType && !types.includes(v.type)) this.add('error', 'structure', path, `The type '${v.type}' is not a valid target for this reference (must be one of ${[...new Set(types)].join(', ')})`);
+      else if (anyType && !resourceInfo(v.type) && !/^[a-z][a-z0-9+.-]*:/i.test(v.type)) this.add('error', 'structure', path, `The type '${v.type}' is not a resource type`);
+      if (res?.type && res.type !== v.type) this.add('error', 'structure', path, `The reference points to a ${res.type}, but its type says '${v.type}'`);
+    }
     if (!res) return;
     if (res.unresolved) {
       const doc = scope.bundle?.type === 'document' || scope.bundle?.type === 'message';
@@ -408,9 +441,8 @@ class Walker {
       this.add(local || doc ? 'error' : 'warning', 'not-found', path, `Unable to resolve the reference: ${res.unresolved}`);
       return;
     }
-    if (!targets.length || !res.type) return;
-    const types = targets.map(targetType);
-    if (types.includes('Resource') || types.includes('Any')) return;
+    if (res.ambiguous) this.add('error', 'structure', path, `The reference ${String(v.reference)} matches ${res.ambiguous} entries of the Bundle (several versions of one resource); it must identify one`);
+    if (anyType || !res.type) return;
     if (!types.includes(res.type)) {
       this.add('error', 'structure', path, `The reference ${String(v.reference)} points to a ${res.type}, which is not a valid target here (must be one of ${[...new Set(types)].join(', ')})`);
       return;
@@ -439,6 +471,13 @@ class Walker {
     } else sub.resource(value, String(value.resourceType), this.currentScope, [profile]);
     return !sub.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
   }
+}
+
+const anchorCache = new WeakMap<Json, Set<string>>();
+function anchorsOf(root: Json): Set<string> {
+  let a = anchorCache.get(root);
+  if (!a) anchorCache.set(root, (a = narrativeAnchors(root)));
+  return a;
 }
 
 const targetTypes = new Map<string, string>();

@@ -31,6 +31,8 @@ export interface CaseResult {
 export function normalisePath(p: string): string {
   return p
     .replace(/\/\*.*?\*\//g, '')
+    // Java locates an OperationDefinition parameter checked against a profile as `inputProfile.parameter[i]`: it is `parameter[i]`.
+    .replace(/^OperationDefinition\.(?:input|output)Profile\.parameter\[/, 'OperationDefinition.parameter[')
     .replace(/\.([a-z][A-Za-z]*)\.ofType\(([A-Za-z]+)\)/g, (_m, n: string, t: string) => `.${n}${t[0].toUpperCase()}${t.slice(1)}`);
 }
 

@@ -76,7 +76,7 @@ describe('snapshot generation from a differential', () => {
     addStructureDefinition(bad);
     try {
       const issues = validateResource({ resourceType: 'Patient' }, { profiles: [bad.url] });
-      expect(issues.find((i) => i.severity === 'warning')?.diagnostics).toMatch(/Unknown element Patient\.colour \(ignored in its snapshot\)/);
+      expect(issues.find((i) => i.severity === 'warning')?.diagnostics).toMatch(/Unknown element Patient\.colour \(ignored\)/);
       expect(issues.find((i) => i.severity === 'error')?.diagnostics).toMatch(/Patient\.gender: minimum required = 1/);
     } finally {
       removeStructureDefinition(bad.url);
