@@ -29,12 +29,12 @@ async function load(url: string, authorization: string, pgLike: boolean): Promis
   const worker = async () => {
     while (next < PATIENTS) {
       const from = next;
-      next = Math.min(PATIENTS, next + PER_BUNDLE);
-      const body = JSON.stringify(syntheticTransaction(from, next, OBS, { patientIds: 'put' }));
+      const to = (next = Math.min(PATIENTS, next + PER_BUNDLE));
+      const body = JSON.stringify(syntheticTransaction(from, to, OBS, { patientIds: 'put' }));
       const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/fhir+json', prefer: 'return=minimal', authorization } });
       if (r.status !== 200) throw new Error(`load failed with ${r.status}: ${(await r.text()).slice(0, 300)}`);
       await r.arrayBuffer();
-      done += next - from;
+      done += to - from;
       bar.update(done, { rate: Math.round((done * (1 + OBS)) / ((Date.now() - t0) / 1000)) });
     }
   };
