@@ -27,9 +27,9 @@ export async function auditInteraction(call: Call, it: Interaction, status: numb
   if (it.public || it.subtype === 'unknown' && status === 404) return;
   const input = buildInput(call, it, status, out);
   if (call.tx) {
-    // Inside a transaction Bundle: traced once the transaction commits; a rollback is traced by
-    // the Bundle's own record.
-    if (status < 400) call.afterCommit?.push(() => auditSafely(call.ctx, input));
+    // Inside a transaction Bundle: traced once the transaction commits (a rollback is traced by
+    // the Bundle's own record), all entries at once so that they share one group commit.
+    if (status < 400 && call.afterCommit) deferredFor(call).push(input);
     return;
   }
   try {
@@ -38,6 +38,37 @@ export async function auditInteraction(call: Call, it: Interaction, status: numb
     log.error('audit record could not be written', { subtype: input.subtype, ...describeError(e) });
     if ((it.action === 'R' || it.action === 'E') && status < 400) throw new FhirError(503, 'The audit trail is unavailable; the request was not served', 'transient');
   }
+}
+
+const deferred = new WeakMap<object, AuditInput[]>();
+
+function deferredFor(call: Call): AuditInput[] {
+  const hooks = call.afterCommit!;
+  let list = deferred.get(hooks);
+  if (!list) {
+    const inputs: AuditInput[] = (list = []);
+    deferred.set(hooks, inputs);
+    hooks.push(async () => {
+      await Promise.all(mergeByKind(inputs).map((i) => auditSafely(call.ctx, i)));
+    });
+  }
+  return list;
+}
+
+/** One record per kind of entry (e.g. all the creates of a transaction), listing every resource
+ *  and patient concerned: a 500-entry import writes a few audit records, not 500. */
+function mergeByKind(inputs: AuditInput[]): AuditInput[] {
+  const byKind = new Map<string, AuditInput>();
+  for (const i of inputs) {
+    const key = `${i.subtype}|${i.action}|${i.status}|${i.operation ?? ''}`;
+    const m = byKind.get(key);
+    if (!m) byKind.set(key, { ...i, entities: [...(i.entities ?? [])], patients: [...(i.patients ?? [])] });
+    else {
+      m.entities!.push(...(i.entities ?? []));
+      m.patients = [...new Set([...m.patients!, ...(i.patients ?? [])])];
+    }
+  }
+  return [...byKind.values()];
 }
 
 function buildInput(call: Call, it: Interaction, status: number, out?: FhirResponse): AuditInput {

@@ -100,6 +100,29 @@ describe.each(DB_KINDS)('authentication and SMART scopes on %s', (kind) => {
     expect(denied.status).toBe(200);
   });
 
+  it('traces a transaction with one record per kind of entry, naming every resource and patient', async () => {
+    const auditor = await s.token('system/AuditEvent.rs');
+    const r = await as(admin).post('/fhir', {
+      resourceType: 'Bundle', type: 'transaction',
+      entry: [
+        { resource: { ...obs('', 'p1'), id: undefined }, request: { method: 'POST', url: 'Observation' } },
+        { resource: { ...obs('', 'p2'), id: undefined }, request: { method: 'POST', url: 'Observation' } },
+        { resource: obs('tx-put', 'p2'), request: { method: 'PUT', url: 'Observation/tx-put' } },
+      ],
+    });
+    expect(r.status).toBe(200);
+    const created = r.body.entry.slice(0, 2).map((e: { response: { location: string } }) => e.response.location.split('/_history')[0]);
+    const creates = await as(auditor).get(`/fhir/AuditEvent?entity=${created[0]}&subtype=create`);
+    expect(creates.body.entry).toHaveLength(1);
+    const ev = creates.body.entry[0].resource;
+    const refs = JSON.stringify(ev.entity);
+    for (const c of created) expect(refs).toContain(c);
+    expect(refs).toContain('Patient/p1');
+    expect(refs).toContain('Patient/p2');
+    const updates = await as(auditor).get('/fhir/AuditEvent?entity=Observation/tx-put&subtype=update');
+    expect(updates.body.entry).toHaveLength(1);
+  });
+
   describe('rejects bad tokens with 401 and changes nothing', () => {
     const cases: [string, () => Promise<string>][] = [
       ['garbage', async () => 'not-a-jwt'],
