@@ -1,10 +1,9 @@
 // Helpers for the audit trail tests: sample inputs, tampering inside a rolled-back transaction,
 // and two `pg` pools on one schema to play two server nodes.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openDb, type Db, type Queryable } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import type { AuditInput } from '../../src/security/audit/index.js';
+import { createTestSchema } from '../support/db.js';
 
 export function sampleInput(over: Partial<AuditInput> = {}): AuditInput {
   return {
@@ -38,15 +37,9 @@ export async function whileTampered<T>(db: Db, fn: (tx: Queryable) => Promise<T>
 
 /** Two independent pools on one fresh PostgreSQL schema: two "nodes" of one deployment. */
 export async function openTwoNodes(url: string): Promise<{ a: Db; b: Db; close(): Promise<void> }> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const u = new URL(url);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  const a = await openDb({ databaseUrl: u.toString(), poolSize: 4 });
-  const b = await openDb({ databaseUrl: u.toString(), poolSize: 4 });
+  const schema = await createTestSchema(url);
+  const a = await openDb({ databaseUrl: schema.url, poolSize: 4 });
+  const b = await openDb({ databaseUrl: schema.url, poolSize: 4 });
   await migrate(a);
   await migrate(b);
   return {
@@ -55,10 +48,7 @@ export async function openTwoNodes(url: string): Promise<{ a: Db; b: Db; close()
     async close() {
       await a.close();
       await b.close();
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
+      await schema.drop();
     },
   };
 }

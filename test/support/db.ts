@@ -20,24 +20,32 @@ export async function openTestDb(kind: DbKind): Promise<Db> {
     await migrate(db);
     return db;
   }
-  const url = process.env.TEST_DATABASE_URL!;
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const u = new URL(url);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  const db = await openDb({ databaseUrl: u.toString(), poolSize: 8 });
+  const schema = await createTestSchema(process.env.TEST_DATABASE_URL!);
+  const db = await openDb({ databaseUrl: schema.url, poolSize: 8 });
   await migrate(db);
   const close = db.close.bind(db);
   return Object.assign(db, {
     async close() {
       await close();
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
+      await schema.drop();
     },
   });
+}
+
+/** A fresh schema on the PostgreSQL server: a connection URL whose search_path is that schema. */
+export async function createTestSchema(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const run = async (sql: string) => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`CREATE SCHEMA ${schema}`);
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return { url: u.toString(), drop: () => run(`DROP SCHEMA ${schema} CASCADE`) };
 }
