@@ -58,6 +58,12 @@ export interface Config {
   authDevClient: boolean;
   /** Lifetime of issued access tokens, in seconds. */
   tokenTtlSeconds: number;
+  /** HL7 v2 MLLP listener (src/hl7v2): port (0 = off), address, TLS files, largest frame, idle timeout. */
+  mllpPort: number;
+  mllpHost: string;
+  mllpTls?: { key: string; cert: string; ca?: string };
+  mllpMaxBytes: number;
+  mllpIdleTimeoutMs: number;
   // Retention (src/retention): data minimisation under the French health-data rules.
   /** Directly identifying data are pseudonymised this many months after a person's last use. */
   retentionIdentifyingMonths: number;
@@ -67,6 +73,8 @@ export interface Config {
   retentionIntervalHours: number;
   /** HMAC key of patient pseudonyms; unset = a random key generated once and kept in the database. */
   pseudonymSecret?: string;
+  /** Directory of the CDA schemas (CDA_extended.xsd or CDA.xsd and their includes); unset = no XSD check. */
+  cdaXsdDir?: string;
 }
 
 function int(name: string, fallback: number): number {
@@ -103,10 +111,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authTrustedIssuersFile: env.AUTH_TRUSTED_ISSUERS_FILE || undefined,
     authDevClient: (env.AUTH_DEV_CLIENT || 'on').toLowerCase() !== 'off',
     tokenTtlSeconds: int('TOKEN_TTL_SECONDS', 300),
+    mllpPort: int('MLLP_PORT', 2575),
+    mllpHost: env.MLLP_HOST || host,
+    mllpTls: env.MLLP_TLS_KEY && env.MLLP_TLS_CERT ? { key: env.MLLP_TLS_KEY, cert: env.MLLP_TLS_CERT, ca: env.MLLP_TLS_CA || undefined } : undefined,
+    mllpMaxBytes: int('MLLP_MAX_BYTES', 32 * 1024 * 1024) || 32 * 1024 * 1024,
+    mllpIdleTimeoutMs: int('MLLP_IDLE_TIMEOUT_MS', 300_000) || 300_000,
     retentionIdentifyingMonths: int('RETENTION_IDENTIFYING_MONTHS', 24) || 24,
     retentionPseudonymisedYears: int('RETENTION_PSEUDONYMISED_YEARS', 20) || 20,
     retentionIntervalHours: int('RETENTION_INTERVAL_HOURS', 24),
     pseudonymSecret: env.PSEUDONYM_SECRET || undefined,
+    cdaXsdDir: env.CDA_XSD_DIR ? resolve(env.CDA_XSD_DIR) : undefined,
     workers: env.DATABASE_URL ? (env.WORKERS ? int('WORKERS', 1) || 1 : availableParallelism()) : 1,
     ...hardening(env),
   };

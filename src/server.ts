@@ -10,6 +10,7 @@ import type { ApiContext } from './api/types.js';
 import { installModules } from './modules.js';
 import { log } from './log.js';
 import { startRetentionSchedule } from './retention/schedule.js';
+import { startMllp } from './hl7v2/listener.js';
 
 export interface Running {
   ctx: ApiContext;
@@ -40,12 +41,16 @@ export async function startServer(config: Config, db?: Db): Promise<Running> {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const retention = startRetentionSchedule(ctx); // first run one interval after start-up
+  const mllp = config.mllpPort
+    ? await startMllp(ctx, { port: config.mllpPort, host: config.mllpHost, maxBytes: config.mllpMaxBytes, idleTimeoutMs: config.mllpIdleTimeoutMs, tls: config.mllpTls })
+    : undefined;
   return {
     ctx,
     server,
     url: `http://127.0.0.1:${port}`,
     async close() {
       await retention.stop();
+      await mllp?.close();
       await new Promise<void>((r) => server.close(() => r()));
       await ctx.db.close();
     },

@@ -21,7 +21,7 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string | undefined>, port: number): Promise<ServerProcess> {
   const tsx = createRequire(import.meta.url).resolve('tsx/cli');
   const child = spawn(process.execPath, [tsx, join(ROOT, 'src/cli/main.ts'), 'serve'], {
-    env: { ...process.env, TOKEN_TTL_SECONDS: '86400', RATE_LIMIT_PER_MINUTE: '0', ...env, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}/fhir`, LOG_LEVEL: 'warn' },
+    env: { ...process.env, TOKEN_TTL_SECONDS: '86400', RATE_LIMIT_PER_MINUTE: '0', MLLP_PORT: '0', ...env, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}/fhir`, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/fhir`;

@@ -6,6 +6,7 @@ import { validateCommand } from './validate.js';
 import { auditCommand } from './audit.js';
 import { tokenCommand } from './token.js';
 import { retentionCommand } from './retention.js';
+import { sendHl7Command } from './send-hl7.js';
 
 const program = new Command();
 program.name('oncofhir').description('FHIR R4 server and interoperability layer for French cancer documents').version('0.1.0');
@@ -15,5 +16,6 @@ program.addCommand(validateCommand());
 program.addCommand(auditCommand());
 program.addCommand(tokenCommand());
 program.addCommand(retentionCommand());
+program.addCommand(sendHl7Command());
 program.showHelpAfterError();
 await program.parseAsync(process.argv);
