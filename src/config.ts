@@ -85,6 +85,9 @@ function int(name: string, fallback: number): number {
   return n;
 }
 
+/** CDA_XSD_DIR alone, for the CDA validator used outside a server (CLI, library) without the rest of the config. */
+export const cdaXsdDir = (env: NodeJS.ProcessEnv = process.env): string | undefined => (env.CDA_XSD_DIR ? resolve(env.CDA_XSD_DIR) : undefined);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int('PORT', 8080);
   const host = env.HOST || '0.0.0.0';
@@ -120,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionPseudonymisedYears: int('RETENTION_PSEUDONYMISED_YEARS', 20) || 20,
     retentionIntervalHours: int('RETENTION_INTERVAL_HOURS', 24),
     pseudonymSecret: env.PSEUDONYM_SECRET || undefined,
-    cdaXsdDir: env.CDA_XSD_DIR ? resolve(env.CDA_XSD_DIR) : undefined,
+    cdaXsdDir: cdaXsdDir(env),
     workers: env.DATABASE_URL ? (env.WORKERS ? int('WORKERS', 1) || 1 : availableParallelism()) : 1,
     ...hardening(env),
   };

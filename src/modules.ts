@@ -4,8 +4,10 @@ import type { ApiContext } from './api/types.js';
 import { setStructureCheck } from './api/incoming.js';
 import { activateStoredSearchParameters } from './api/search-parameter-activation.js';
 import { loadStoredSearchParameters, refreshSearchParameters } from './store/indexing/index.js';
-import { loadProfilesFrom } from './validation/index.js';
+import { loadShippedProfiles } from './documents/profiles.js';
 import { registerPatientRightsOperations } from './patient-rights/index.js';
+import { registerCdaValidationOperation } from './cda/validation/operation.js';
+import { registerSubmitCdaOperation } from './documents/submit.js';
 import { refreshProfilesFromStore, registerValidationOperations, validateOnWrite } from './validation/operations.js';
 import { setTerminologyLoader } from './validation/supporting.js';
 import { installTerminologyWriteHook, refreshFromStore as refreshTerminology, registerTerminologyOperations, terminologyLoader } from './terminology/index.js';
@@ -21,11 +23,13 @@ export async function installModules(ctx: ApiContext): Promise<void> {
   await refreshTerminology(ctx.db);
   if (installed) return;
   installed = true;
-  loadProfilesFrom(PROFILES_DIR);
+  loadShippedProfiles(PROFILES_DIR); // our profiles, value sets and code systems
   activateStoredSearchParameters();
   registerValidationOperations();
   registerTerminologyOperations();
   registerPatientRightsOperations();
+  registerCdaValidationOperation(); // POST $validate-cda (CI-SIS CDA documents)
+  registerSubmitCdaOperation(); // POST $submit-cda: validate, convert and store a CDA document
   installTerminologyWriteHook();
   setTerminologyLoader(terminologyLoader);
   // Every write is validated against the base spec and its declared profiles (400 / 422).

@@ -13,6 +13,9 @@ export interface FhirRequest {
   query: [string, string][];
   /** Parsed body: a resource, or JSON Patch operations. */
   body?: unknown;
+  /** The unparsed body, for operations that take a document rather than a FHIR resource (a CDA
+   *  document sent as application/hl7-cda+xml, or text/xml / application/xml whose root is ClinicalDocument). */
+  rawBody?: Buffer;
   contentType?: string;
   headers: {
     ifMatch?: string;

@@ -18,8 +18,12 @@ export interface CdaElement {
   parent?: CdaElement;
   /** Concatenated direct text content. */
   text: string;
+  /** Offset in the parent's `text` where this element starts, so mixed content (narrative blocks)
+   *  can be rendered in document order. */
+  at?: number;
   /** 1-based position among same-named siblings, and whether there are several. */
   index: number;
+  /** Line where the start tag begins. */
   line: number;
   /** XPath from the root, with [n] only where siblings share the name. */
   xpath: string;
@@ -35,12 +39,16 @@ export function parseCda(xml: string, opts: ParseOptions = {}): CdaElement {
   const maxDepth = opts.maxDepth ?? 256;
   const parser = new SaxesParser({ xmlns: true, position: true });
   const stack: CdaElement[] = [];
+  const counts = new Map<CdaElement, Map<string, number>>();
   let root: CdaElement | undefined;
   let error: FhirError | undefined;
   const fail = (msg: string) => {
     error ??= new FhirError(400, `${msg} (line ${parser.line})`, 'structure', [`line ${parser.line}`]);
   };
   parser.on('doctype', () => fail('A DOCTYPE is not allowed in a CDA document'));
+  // The line where a start tag begins (opentag fires at its end, which may be lines later).
+  let startLine = 1;
+  parser.on('opentagstart', () => void (startLine = parser.line));
   parser.on('opentag', (tag: SaxesTagNS) => {
     const parent = stack[stack.length - 1];
     if (stack.length >= maxDepth) return fail(`Elements are nested deeper than ${maxDepth} levels`);
@@ -49,9 +57,13 @@ export function parseCda(xml: string, opts: ParseOptions = {}): CdaElement {
       if (a.prefix === 'xmlns' || a.name === 'xmlns') continue;
       attrs[a.uri === XSI_NS ? `xsi:${a.local}` : a.local] = a.value;
     }
-    const el: CdaElement = { name: tag.local, ns: tag.uri, attrs, children: [], parent, text: '', index: 1, line: parser.line, xpath: '' };
+    const el: CdaElement = { name: tag.local, ns: tag.uri, attrs, children: [], parent, text: '', index: 1, line: startLine, xpath: '' };
     if (parent) {
-      el.index = parent.children.filter((c) => c.name === el.name).length + 1;
+      el.at = parent.text.length;
+      // Count same-named siblings with a per-parent tally (a filter per child is quadratic on wide elements).
+      const tally = (counts.get(parent) ?? counts.set(parent, new Map()).get(parent))!;
+      el.index = (tally.get(el.name) ?? 0) + 1;
+      tally.set(el.name, el.index);
       parent.children.push(el);
     } else if (root) fail('More than one root element');
     else root = el;
@@ -74,14 +86,14 @@ export function parseCda(xml: string, opts: ParseOptions = {}): CdaElement {
   }
   if (error) throw error;
   if (!root) throw new FhirError(400, 'The document has no root element', 'structure');
-  assignXpaths(root, '');
+  assignXpaths(root, '', counts);
   return root;
 }
 
-function assignXpaths(el: CdaElement, prefix: string): void {
-  const several = el.parent ? el.parent.children.filter((c) => c.name === el.name).length > 1 : false;
+function assignXpaths(el: CdaElement, prefix: string, counts: Map<CdaElement, Map<string, number>>): void {
+  const several = el.parent ? (counts.get(el.parent)?.get(el.name) ?? 0) > 1 : false;
   el.xpath = `${prefix}/${el.name}${several ? `[${el.index}]` : ''}`;
-  for (const c of el.children) assignXpaths(c, el.xpath);
+  for (const c of el.children) assignXpaths(c, el.xpath, counts);
 }
 
 // ---- navigation helpers (paths are '/'-separated local names, e.g. 'recordTarget/patientRole')
@@ -129,4 +141,14 @@ export function* descendants(el: CdaElement): Generator<CdaElement> {
     yield c;
     yield* descendants(c);
   }
+}
+
+/**
+ * The ClinicalDocument element: the root itself, or the one embedded in a self-presenting document
+ * (CI-SIS "autoprésentable": an xsl:stylesheet whose data:Contenu holds the CDA).
+ */
+export function findClinicalDocument(root: CdaElement): CdaElement | undefined {
+  if (root.name === 'ClinicalDocument' && root.ns === HL7_NS) return root;
+  for (const e of descendants(root)) if (e.name === 'ClinicalDocument' && e.ns === HL7_NS) return e;
+  return undefined;
 }

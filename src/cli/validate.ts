@@ -6,25 +6,31 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { OperationOutcome } from 'fhir/r4';
 import { outcome, type Issue } from '../fhir/errors.js';
-import { getStructureDefinition, listResourceFiles, loadProfilesFrom, readResourceFile } from '../validation/registry.js';
+import { getStructureDefinition, listResourceFiles, readResourceFile } from '../validation/registry.js';
+import { loadShippedProfiles } from '../documents/profiles.js';
 import { loadSupporting } from '../validation/supporting.js';
 import { validateResource } from '../validation/validator.js';
+import { isCdaFile, validateCdaFile } from '../cda/validation/file-report.js';
 
-export interface FileReport { file: string; issues: Issue[]; errors: number; warnings: number; information: number }
+export interface FileReport { file: string; issues: Issue[]; errors: number; warnings: number; information: number; outcome?: OperationOutcome }
 
 const isError = (i: Issue) => i.severity === 'error' || i.severity === 'fatal';
 
 export function validateFiles(files: string[], profile?: string): FileReport[] {
   return files.map((file) => {
     let issues: Issue[];
+    let cdaOutcome: OperationOutcome | undefined;
     try {
-      issues = validateResource(readResourceFile(file), { profiles: profile ? [profile] : [] });
+      // A CDA document (root ClinicalDocument, HL7 v3) goes to the CI-SIS CDA validator (src/cda/validation).
+      if (isCdaFile(file)) ({ issues, outcome: cdaOutcome } = validateCdaFile(file));
+      else issues = validateResource(readResourceFile(file), { profiles: profile ? [profile] : [] });
     } catch (e) {
       issues = [{ severity: 'fatal', code: 'structure', diagnostics: `The file cannot be parsed: ${(e as Error).message}` }];
     }
     return {
       file,
       issues,
+      ...(cdaOutcome ? { outcome: cdaOutcome } : {}),
       errors: issues.filter(isError).length,
       warnings: issues.filter((i) => i.severity === 'warning').length,
       information: issues.filter((i) => i.severity === 'information').length,
@@ -64,7 +70,7 @@ function usage(msg: string): never {
 
 export function validateCommand(): Command {
   return new Command('validate')
-    .description('Validate FHIR resources (JSON or XML files) against R4 and profiles')
+    .description('Validate FHIR resources (JSON or XML files) against R4 and profiles, and CI-SIS CDA documents (XML whose root is ClinicalDocument; XSD when CDA_XSD_DIR is set)')
     .argument('<paths...>', 'files or directories (searched recursively for .json and .xml)')
     .option('--profile <canonical>', 'also validate against this profile (StructureDefinition url)')
     .option('--with <path>', 'load supporting resources: StructureDefinitions, ValueSets, CodeSystems, referenced resources (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
@@ -76,7 +82,7 @@ export function validateCommand(): Command {
     })
     .action((paths: string[], opts: { profile?: string; with: string[]; json?: boolean; junit?: string }) => {
       for (const p of [...paths, ...opts.with]) if (!existsSync(p)) usage(`no such file or directory: ${p}`);
-      loadProfilesFrom('profiles');
+      loadShippedProfiles(); // profiles/ of the project, with its value sets and code systems
       const loaded = loadSupporting(opts.with);
       for (const e of loaded.errors) process.stderr.write(`warning: ${e}\n`);
       if (opts.profile && !getStructureDefinition(opts.profile)) usage(`unknown profile ${opts.profile} (load it with --with)`);
@@ -84,7 +90,7 @@ export function validateCommand(): Command {
       if (!files.length) usage('no .json or .xml file found');
       const reports = validateFiles(files, opts.profile);
       if (opts.json) {
-        const out: { file: string; outcome: OperationOutcome }[] = reports.map((r) => ({ file: r.file, outcome: outcome(r.issues) }));
+        const out: { file: string; outcome: OperationOutcome }[] = reports.map((r) => ({ file: r.file, outcome: r.outcome ?? outcome(r.issues) }));
         process.stdout.write(JSON.stringify(out, null, 2) + '\n');
       } else process.stdout.write(textReport(reports) + '\n');
       if (opts.junit) writeFileSync(opts.junit, junitReport(reports));

@@ -4,10 +4,13 @@
 import type { Bundle } from 'fhir/r4';
 import type { CdaElement } from '../cda/dom.js';
 import type { Issue } from '../fhir/errors.js';
+import type { CdaRuleSet } from '../cda/validation/rule-types.js';
 
 export type DocumentKey = 'rcp' | 'pps' | 'crgm' | 'cracp';
 
 export interface SectionDef {
+  /** CI-SIS section template name, e.g. 'FR-Diagnostic-du-cancer'. */
+  name?: string;
   /** LOINC (or CI-SIS) code of the section. */
   code: string;
   system?: string;
@@ -16,6 +19,8 @@ export interface SectionDef {
   templateIds: string[];
   min: 0 | 1;
   max?: number | '*';
+  /** Nested sections (component/section) with their own codes and templateIds. */
+  subsections?: SectionDef[];
 }
 
 export interface DocumentType {
@@ -31,9 +36,17 @@ export interface DocumentType {
   cdaTemplateIds: Record<string, string[]>;
   /** XDS / PDSm formatCode (system and code). */
   formatCode?: { system: string; code: string };
+  /** formatCode of older template versions, by version (e.g. the APSR 2021.01 CR-ACP). */
+  legacyFormatCodes?: Record<string, { system: string; code: string }>;
+  /** Display of the LOINC type code. */
+  display?: string;
+  /** CI-SIS body rules of the volet (src/documents/<key>/cda-rules.json), run by src/cda/validation. */
+  cdaRules?: CdaRuleSet;
   /** Canonical URLs of the FHIR profiles (document Bundle and Composition). */
   profiles: { bundle: string; composition: string };
   sections: SectionDef[];
+  /** CDA → FHIR document Bundle (src/documents/<key>/to-fhir.ts). */
+  toFhir?: CdaToFhir;
 }
 
 export interface Converted<T> {

@@ -12,7 +12,7 @@ import { describeError, log } from '../log.js';
 import { authenticate, challenge } from '../security/authenticate.js';
 import { AuthError } from '../security/errors.js';
 import { authRouter, smartConfiguration } from '../security/token-endpoint.js';
-import { CONTENT_TYPE, parseBody, responseFormat, serialise, type Format } from './formats.js';
+import { CONTENT_TYPE, isCdaBody, parseBody, responseFormat, serialise, type Format } from './formats.js';
 import { bodyLimits, dbErrorToFhir, installHardening, rateLimit } from './hardening/index.js';
 import type { AuthContext, RequestSource } from '../security/auth-context.js';
 
@@ -80,8 +80,11 @@ async function handle(ctx: ApiContext, req: Request, res: Response): Promise<voi
     const contentType = req.get('content-type');
     const raw = Buffer.isBuffer(req.body) ? req.body : undefined;
     let body: unknown;
+    let rawBody: Buffer | undefined;
     if (req.method === 'POST' && /\/_search$/.test(req.path) && (contentType ?? '').startsWith('application/x-www-form-urlencoded')) {
       query = [...query, ...new URLSearchParams(raw?.toString('utf8') ?? '').entries()];
+    } else if (raw?.length && isCdaBody(raw, contentType)) {
+      rawBody = raw; // a CDA document: parsed by the operation that takes it, not as FHIR
     } else if (raw?.length) {
       body = parseBody(raw, contentType);
     }
@@ -91,6 +94,7 @@ async function handle(ctx: ApiContext, req: Request, res: Response): Promise<voi
       path: req.path.replace(/^\/+/, ''),
       query,
       body,
+      rawBody,
       contentType,
       headers: {
         ifMatch: req.get('if-match'),

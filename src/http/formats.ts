@@ -54,6 +54,22 @@ export function parseBody(raw: Buffer | undefined, contentType: string | undefin
   throw new FhirError(415, `Unsupported Content-Type "${mime.slice(0, 80)}": send application/fhir+json or application/fhir+xml`, 'not-supported');
 }
 
+/**
+ * Whether a body is a CDA document rather than FHIR: application/hl7-cda+xml (or application/xslt+xml,
+ * the self-presenting CDA), or generic XML whose root element is ClinicalDocument. Such bodies are
+ * not parsed at the door; they reach the operation as FhirRequest.rawBody.
+ */
+export function isCdaBody(raw: Buffer, contentType: string | undefined): boolean {
+  const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (mime === 'application/hl7-cda+xml' || mime === 'application/xslt+xml') return true;
+  if (mime !== 'text/xml' && mime !== 'application/xml') return false;
+  // The first element name after the prolog (declaration, comments, processing instructions, and a
+  // DOCTYPE, which the CDA parser then refuses with a clear message).
+  const head = raw.subarray(0, 64 * 1024).toString('utf8');
+  const m = /^(?:\uFEFF)?(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)/.exec(head);
+  return m?.[1] === 'ClinicalDocument';
+}
+
 /** The parser parseBody uses for a Content-Type: JSON also for JSON Patch and for no Content-Type. */
 export function bodyKind(contentType: string | undefined): Format | undefined {
   const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();

@@ -73,11 +73,11 @@ export function checkBinding(v: unknown, type: string, node: ElementNode, path: 
     out.push({ severity: 'information', code: 'informational', diagnostics: `The code could not be checked against ${vs}${unknown.message ? `: ${unknown.message}` : ''}`, expression: [path] });
     return;
   }
-  const what = failures.length === 1 ? `The code ${failures[0]} is` : `None of the codes ${failures.join(', ')} is`;
+  const what = failures.length === 1 ? `The code ${failures[0]} is not` : `None of the codes ${failures.join(', ')} is`;
   out.push({
     severity: required ? 'error' : 'warning',
     code: 'code-invalid',
-    diagnostics: `${what} not in the value set ${vs}, ${required ? 'which is required' : 'and the binding is extensible'}`,
+    diagnostics: `${what} in the value set ${vs}, ${required ? 'which is required' : 'and the binding is extensible'}`,
     expression: [path],
   });
 }

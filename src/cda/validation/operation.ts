@@ -1,0 +1,30 @@
+// POST [base]/$validate-cda: validates the CDA document sent as the request body (application/hl7-cda+xml,
+// or text/xml / application/xml whose root is ClinicalDocument) and answers 200 with an
+// OperationOutcome, errors included, like $validate (400 when the body cannot be read as a CDA
+// document). Reads and stores nothing, so it needs no more than a valid access token.
+import { registerOperation } from '../../api/operations.js';
+import type { Call, FhirResponse } from '../../api/types.js';
+import { FhirError } from '../../fhir/errors.js';
+import { validateCda } from './index.js';
+import { cdaOutcome } from './outcome.js';
+
+async function validateCdaOperation(call: Call): Promise<FhirResponse> {
+  const raw = call.req.rawBody;
+  if (!raw?.length) {
+    throw new FhirError(400, 'Send the CDA document as the request body with Content-Type application/hl7-cda+xml (or text/xml, application/xml)', 'required');
+  }
+  const result = validateCda(raw.toString('utf8'), { xsdDir: call.ctx.config.cdaXsdDir ?? '' });
+  // A document that cannot be read as a CDA (malformed XML, DOCTYPE, another root) is a bad request,
+  // as for $validate; any other finding is a completed validation (200).
+  if (result.issues.some((i) => i.severity === 'fatal')) throw new FhirError(400, cdaOutcome(result).issue.map((i) => ({ severity: i.severity, code: i.code, diagnostics: i.diagnostics ?? '', expression: i.expression })));
+  return { status: 200, resource: cdaOutcome(result) };
+}
+
+export function registerCdaValidationOperation(): void {
+  registerOperation({
+    name: 'validate-cda',
+    levels: ['system'],
+    affectsState: false,
+    handler: (call) => validateCdaOperation(call),
+  });
+}

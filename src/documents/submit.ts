@@ -1,0 +1,394 @@
+// POST [base]/$submit-cda: one call takes a CI-SIS CDA document (raw body) through the pipeline —
+// validate (src/cda/validation) → convert (the volet's toFhir) → store, in ONE SQL transaction:
+//   - the FHIR document Bundle as a Bundle resource, and each of its entries as its own resource
+//     (document-owned ids are derived from the setId, so a new version updates them in place);
+//   - the Patient matched by its INS (then its other identifiers) and completed, never duplicated;
+//     Practitioners and Organizations matched by their national ids (RPPS/ADELI, FINESS/SIRET);
+//   - the original CDA as a Binary, and a DocumentReference (masterIdentifier = ClinicalDocument/id,
+//     identifier = setId) pointing to it.
+// A higher versionNumber of a stored setId supersedes it: the earlier DocumentReference becomes
+// `superseded`, the new one `relatesTo: replaces` it, the Bundle/Composition/entries get new versions
+// and entries the new version no longer has are deleted. An equal or lower version answers 409.
+// Invalid CDA answers 422 and stores nothing; ?mode=lenient also stores a document whose only errors
+// are header rules (structuration minimale) that an older template predates, with its findings in the
+// answer and recorded on the DocumentReference (contained OperationOutcome, tag lenient).
+import { createHash } from 'node:crypto';
+import type {
+  Binary, Bundle, Composition, DocumentReference, FhirResource, Identifier, OperationOutcome, Patient, Reference, Resource,
+} from 'fhir/r4';
+import { registerOperation } from '../api/operations.js';
+import { dispatch } from '../api/router.js';
+import type { Call, FhirRequest, FhirResponse, Method } from '../api/types.js';
+import { FhirError, type Issue } from '../fhir/errors.js';
+import type { Queryable } from '../store/db.js';
+import { currentRow } from '../store/resource-store.js';
+import { findMatches } from '../store/search/index.js';
+import { forbidden } from '../security/errors.js';
+import { runAfterCommit } from '../api/write-hooks.js';
+import { validateCda, isErrorIssue, type CdaIssue } from '../cda/validation/index.js';
+import { stableUuid } from '../cda/to-fhir/builder.js';
+import { CANONICAL_BASE, codeSystemUrl } from './canonical.js';
+import { detectFromCda } from './registry.js';
+import type { CdaConversion } from '../cda/to-fhir/convert.js';
+import type { DocumentType } from './types.js';
+import policy from './submit-policy.json' with { type: 'json' };
+
+const ACTORS = new Set(policy.actorTypes);
+const INS = new Set(policy.insSystems);
+const LENIENT_TAG = { system: codeSystemUrl(policy.tag.system), code: policy.tag.code, display: policy.tag.display };
+
+type Mode = 'strict' | 'lenient';
+
+interface Stored {
+  type: string;
+  id: string;
+  status: 'created' | 'updated' | 'matched' | 'deleted' | 'superseded';
+}
+
+const isErr = (i: Issue) => i.severity === 'error' || i.severity === 'fatal';
+const withRule = (i: CdaIssue): Issue => ({ ...i, diagnostics: i.rule ? `${i.diagnostics} [${i.rule}${i.source ? `, ${i.source}` : ''}]` : i.diagnostics });
+
+/** Whether a template version is older than the volet's newest one (the last key of cdaTemplateIds). */
+function olderTemplate(type: DocumentType, version: string | undefined): boolean {
+  const versions = Object.keys(type.cdaTemplateIds);
+  return version !== undefined && versions.indexOf(version) >= 0 && version !== versions[versions.length - 1];
+}
+
+const isHeaderRule = (i: CdaIssue) => (i.source ?? '').startsWith(policy.headerRuleSource);
+
+function modeOf(call: Call): Mode {
+  const m = call.req.query.find(([k]) => k === 'mode')?.[1] ?? 'strict';
+  if (m !== 'strict' && m !== 'lenient') throw new FhirError(400, `mode must be strict or lenient, not "${m.slice(0, 40)}"`, 'invalid', ['mode']);
+  return m;
+}
+
+/** Validation → the conversion to store, or a 422 naming every blocking finding. */
+function validateAndConvert(call: Call, xml: string, mode: Mode): { type: DocumentType; version?: string; conv: CdaConversion; findings: CdaIssue[]; lenient: boolean } {
+  const result = validateCda(xml, { xsdDir: call.ctx.config.cdaXsdDir ?? '' });
+  const fatal = result.issues.filter((i) => i.severity === 'fatal');
+  if (fatal.length || !result.document) throw new FhirError(422, fatal.map(withRule));
+  const detected = detectFromCda(result.document);
+  if (!detected?.type.toFhir) {
+    throw new FhirError(422, [...result.issues.filter(isErrorIssue).map(withRule), { severity: 'error', code: 'not-supported', diagnostics: 'The document is none of the cancer documents oncofhir converts (fiche RCP, PPS, CR-GM, CR-ACP)', expression: [`${result.document.xpath}/templateId`] }]);
+  }
+  const errors = result.issues.filter(isErrorIssue);
+  let lenient = false;
+  if (errors.length) {
+    const older = olderTemplate(detected.type, detected.version);
+    const onlyHeader = errors.every(isHeaderRule);
+    if (mode === 'strict' || !older || !onlyHeader) {
+      const why: Issue[] = mode === 'lenient'
+        ? [{ severity: 'error', code: 'business-rule', diagnostics: !older
+            ? `Lenient mode only accepts documents of an older template; this one is ${detected.type.volet} ${detected.version ?? '(version unknown)'}, the current template`
+            : 'Lenient mode only accepts errors of the header rules (structuration minimale) that an older template predates; this document also breaks other rules' }]
+        : [{ severity: 'information', code: 'informational', diagnostics: olderTemplate(detected.type, detected.version) && errors.every(isHeaderRule)
+            ? `Nothing was stored. This ${detected.type.volet} ${detected.version} document only breaks header rules of the current template: ?mode=lenient stores it with its findings`
+            : 'Nothing was stored.' }];
+      throw new FhirError(422, [...result.issues.filter((i) => i.severity !== 'information').map(withRule), ...why]);
+    }
+    lenient = true;
+  }
+  const conv = detected.type.toFhir(detected.doc) as CdaConversion;
+  if (!conv.setId?.value) throw new FhirError(422, 'The document has no setId: it cannot be stored (replacement needs it)', 'required', ['/ClinicalDocument/setId']);
+  if (conv.version === undefined) throw new FhirError(422, 'The document has no versionNumber: it cannot be stored', 'required', ['/ClinicalDocument/versionNumber']);
+  return { type: detected.type, version: detected.version, conv, findings: result.issues, lenient };
+}
+
+// ---- the writes, through dispatch (each authorised by the operation's own permissions, and audited)
+
+interface Writer {
+  call: Call;
+  tx: Queryable;
+  afterCommit: (() => Promise<void>)[];
+  stored: Stored[];
+  warnings: Issue[];
+}
+
+async function send(w: Writer, method: Method, path: string, body?: Resource): Promise<FhirResponse> {
+  const req: FhirRequest = { method, path, query: [], body, headers: {} };
+  // The caller was authorised for the operation (access hook); the writes it makes on the caller's
+  // behalf carry the caller's identity, for the audit trail, with the operation's authority.
+  const auth = w.call.auth ? { ...w.call.auth, unrestricted: true } : undefined;
+  return dispatch({ ctx: w.call.ctx, req, tx: w.tx, afterCommit: w.afterCommit, auth, source: w.call.source });
+}
+
+/** PUT, keeping the resource without its profile claim (and a warning) when it does not conform to it. */
+async function put(w: Writer, resource: Resource): Promise<FhirResponse> {
+  const path = `${resource.resourceType}/${resource.id}`;
+  try {
+    return await send(w, 'PUT', path, resource);
+  } catch (err) {
+    if (!(err instanceof FhirError) || err.status !== 422 || !resource.meta?.profile?.length) throw err;
+    const problems = err.issues.filter(isErr).slice(0, 3).map((i) => i.diagnostics).join('; ');
+    w.warnings.push({ severity: 'warning', code: 'invariant', diagnostics: `${path} does not conform to ${resource.meta.profile.join(', ')} (${problems}); it is stored without claiming that profile`, expression: [path] });
+    const { profile: _p, ...meta } = resource.meta;
+    const stripped = { ...resource, meta: Object.keys(meta).length ? meta : undefined } as Resource;
+    if (!stripped.meta) delete stripped.meta;
+    if (stripped.resourceType === 'Bundle') for (const e of (stripped as Bundle).entry ?? []) if (e.resource?.meta?.profile) delete e.resource.meta.profile;
+    return send(w, 'PUT', path, stripped);
+  }
+}
+
+async function read<T extends Resource>(q: Queryable, type: string, id: string): Promise<T | undefined> {
+  const row = await currentRow(q, type, id);
+  return row && !row.deleted && row.content ? (JSON.parse(row.content) as T) : undefined;
+}
+
+const criteria = (i: Identifier) => new URLSearchParams({ identifier: `${i.system}|${i.value}` }).toString();
+
+async function matchByIdentifier(q: Queryable, type: string, ids: Identifier[] | undefined): Promise<string | undefined> {
+  for (const i of ids ?? []) {
+    if (!i.system || !i.value) continue;
+    const found = await findMatches(q, type, criteria(i), 2);
+    if (found.length) return found[0].id;
+  }
+  return undefined;
+}
+
+const insOf = (p: Patient | undefined) => p?.identifier?.find((i) => INS.has(i.system ?? ''));
+
+/** The Patient: matched by its INS; without an INS (or none stored yet), by its other identifiers,
+ *  but never onto a person with a different INS. A match gets the identifiers it lacked. */
+async function storePatient(w: Writer, patient: Patient): Promise<string> {
+  const ins = insOf(patient);
+  let found = ins ? await matchByIdentifier(w.tx, 'Patient', [ins]) : undefined;
+  let existing = found ? await read<Patient>(w.tx, 'Patient', found) : undefined;
+  if (!found) {
+    const local = (patient.identifier ?? []).filter((i) => !INS.has(i.system ?? ''));
+    const candidate = await matchByIdentifier(w.tx, 'Patient', local);
+    const stored = candidate ? await read<Patient>(w.tx, 'Patient', candidate) : undefined;
+    const storedIns = insOf(stored);
+    if (candidate && ins && storedIns && `${storedIns.system}|${storedIns.value}` !== `${ins.system}|${ins.value}`) {
+      w.warnings.push({ severity: 'warning', code: 'conflict', diagnostics: `A local identifier of the patient already names Patient/${candidate}, whose INS differs (${storedIns.value} ≠ ${ins.value}): they are kept as two people`, expression: ['/ClinicalDocument/recordTarget/patientRole/id'] });
+    } else if (candidate) [found, existing] = [candidate, stored];
+  }
+  if (!found) {
+    const res = await put(w, patient);
+    w.stored.push({ type: 'Patient', id: patient.id!, status: res.status === 201 ? 'created' : 'updated' });
+    return patient.id!;
+  }
+  const known = new Set((existing?.identifier ?? []).map((i) => `${i.system}|${i.value}`));
+  const added = (patient.identifier ?? []).filter((i) => !known.has(`${i.system}|${i.value}`));
+  if (existing && added.length) {
+    await put(w, { ...existing, identifier: [...(existing.identifier ?? []), ...added] } as Patient);
+    w.stored.push({ type: 'Patient', id: found, status: 'updated' });
+  } else w.stored.push({ type: 'Patient', id: found, status: 'matched' });
+  return found;
+}
+
+/** A shared actor: matched by identifier, or kept if already stored under its id, else created. */
+async function storeActor(w: Writer, r: Resource): Promise<string> {
+  const found = await matchByIdentifier(w.tx, r.resourceType, (r as { identifier?: Identifier[] }).identifier);
+  if (found) {
+    w.stored.push({ type: r.resourceType, id: found, status: 'matched' });
+    return found;
+  }
+  if (await read(w.tx, r.resourceType, r.id!)) {
+    w.stored.push({ type: r.resourceType, id: r.id!, status: 'matched' });
+    return r.id!;
+  }
+  await put(w, r);
+  w.stored.push({ type: r.resourceType, id: r.id!, status: 'created' });
+  return r.id!;
+}
+
+/** Rewrites urn:uuid references of the document into server references (Type/id). */
+function rewrite<T>(node: T, map: Map<string, string>): T {
+  if (Array.isArray(node)) return node.map((n) => rewrite(n, map)) as T;
+  if (node && typeof node === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) out[k] = k === 'reference' && typeof v === 'string' && map.has(v) ? map.get(v) : rewrite(v, map);
+    return out as T;
+  }
+  return node;
+}
+
+function documentReference(
+  conv: CdaConversion, type: DocumentType, version: string | undefined, ids: { doc: string; binary: string; bundle: string; composition: string }, refs: (r: Reference | undefined) => Reference | undefined,
+  xml: Buffer, previous: string | undefined, lenientFindings: CdaIssue[] | undefined,
+): DocumentReference {
+  const composition = conv.result.entry![0].resource as Composition;
+  const encounterRef = refs(composition.encounter);
+  const event = composition.event?.[0];
+  const format = (version && type.legacyFormatCodes?.[version]) || type.formatCode;
+  const findings: OperationOutcome | undefined = lenientFindings && {
+    resourceType: 'OperationOutcome',
+    id: 'findings',
+    issue: lenientFindings.map((i) => ({ severity: i.severity, code: i.code, diagnostics: withRule(i).diagnostics, ...(i.expression?.length ? { expression: i.expression } : {}) })),
+  };
+  return {
+    resourceType: 'DocumentReference',
+    id: ids.doc,
+    ...(findings ? { meta: { tag: [LENIENT_TAG] } } : {}),
+    ...(findings ? { contained: [findings] } : {}),
+    ...(conv.documentId ? { masterIdentifier: conv.documentId as Identifier } : {}),
+    identifier: [conv.setId as Identifier],
+    status: 'current',
+    docStatus: composition.status === 'final' ? 'final' : 'preliminary',
+    type: composition.type,
+    subject: refs(composition.subject),
+    date: new Date().toISOString(),
+    author: composition.author.map((a) => refs(a) ?? a),
+    ...(refs(composition.attester?.find((a) => a.mode === 'legal')?.party) ? { authenticator: refs(composition.attester!.find((a) => a.mode === 'legal')!.party) } : {}),
+    ...(refs(composition.custodian) ? { custodian: refs(composition.custodian) } : {}),
+    ...(previous ? { relatesTo: [{ code: 'replaces', target: { reference: `DocumentReference/${previous}` } }] } : {}),
+    description: composition.title,
+    securityLabel: composition.confidentiality ? [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: composition.confidentiality }] }] : undefined,
+    content: [{
+      attachment: {
+        contentType: 'application/hl7-cda+xml',
+        ...(composition.language ? { language: composition.language } : {}),
+        url: `Binary/${ids.binary}`,
+        size: xml.length,
+        hash: createHash('sha1').update(xml).digest('base64'),
+        title: composition.title,
+        ...(composition.date ? { creation: composition.date } : {}),
+      },
+      ...(format ? { format: { system: format.system, code: format.code } } : {}),
+    }],
+    context: {
+      ...(encounterRef ? { encounter: [encounterRef] } : {}),
+      ...(event?.code?.length ? { event: event.code } : {}),
+      ...(event?.period ? { period: event.period } : {}),
+      ...(refs(composition.subject) ? { sourcePatientInfo: refs(composition.subject) } : {}),
+      related: [{ reference: `Bundle/${ids.bundle}` }, { reference: `Composition/${ids.composition}` }, ...(findings ? [{ reference: '#findings', display: 'CI-SIS validation findings (lenient mode)' }] : [])],
+    },
+  } as DocumentReference;
+}
+
+async function submitCda(call: Call): Promise<FhirResponse> {
+  const raw = call.req.rawBody;
+  if (!raw?.length) {
+    if (call.req.body !== undefined) throw new FhirError(415, 'Send the CDA document itself as the body, with Content-Type application/hl7-cda+xml (or text/xml, application/xml)', 'not-supported');
+    throw new FhirError(400, 'Send the CDA document as the request body with Content-Type application/hl7-cda+xml (or text/xml, application/xml)', 'required');
+  }
+  if (call.auth && !call.auth.unrestricted && !call.auth.scopes.some((s) => s.context !== 'patient' && (s.type === '*' || s.type === 'DocumentReference') && s.permissions.has('c'))) {
+    throw forbidden('Submitting CDA documents needs system/ or user/ scopes: a patient/ scope cannot write the documents of other patients');
+  }
+  const mode = modeOf(call);
+  const xml = raw.toString('utf8');
+  const { type, version, conv, findings, lenient } = validateAndConvert(call, xml, mode);
+  const seed = `${conv.result.entry![0].resource!.id}`; // the Composition id: derived from the setId
+  const setKey = `${conv.setId!.system}|${conv.setId!.value}`;
+  const ids = {
+    bundle: stableUuid(setKey, 'Bundle'),
+    composition: seed,
+    doc: stableUuid(setKey, 'DocumentReference', String(conv.version)),
+    binary: stableUuid(setKey, 'Binary', String(conv.version)),
+  };
+  const afterCommit: (() => Promise<void>)[] = [];
+  const stored: Stored[] = [];
+  const warnings: Issue[] = [];
+  let previousDoc: string | undefined;
+  let patientId = '';
+  await call.ctx.db.transaction(async (tx) => {
+    stored.length = 0;
+    warnings.length = 0;
+    afterCommit.length = 0;
+    const w: Writer = { call, tx, afterCommit, stored, warnings };
+    // One submission of a setId at a time, and one creation of a person at a time.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`submit-cda|${setKey}`]);
+    const prevComposition = await read<Composition>(tx, 'Composition', ids.composition);
+    const prevVersion = Number(prevComposition?.extension?.find((e) => e.url === policy.versionExtension)?.valueString ?? NaN);
+    if (prevComposition && !(conv.version! > prevVersion)) {
+      throw new FhirError(409, `Version ${conv.version} of document ${setKey} is not newer than the stored version ${Number.isNaN(prevVersion) ? '(unknown)' : prevVersion}: a replacement needs a higher versionNumber`, 'conflict', ['/ClinicalDocument/versionNumber']);
+    }
+    const previousRefs = await findMatches(tx, 'DocumentReference', `${criteria(conv.setId as Identifier)}&status=current`, 10);
+    previousDoc = previousRefs.find((r) => r.id !== ids.doc)?.id;
+    const entries = conv.result.entry!.map((e) => ({ fullUrl: e.fullUrl!, resource: e.resource as FhirResource }));
+    const map = new Map<string, string>(entries.map((e) => [e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`]));
+    const patient = entries.find((e) => e.resource.resourceType === 'Patient')!;
+    const insKey = (patient.resource as Patient).identifier?.find((i) => INS.has(i.system ?? '')) ?? (patient.resource as Patient).identifier?.[0];
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`patient|${insKey?.system}|${insKey?.value}`]);
+    // Actors first (Practitioner, Organization before the roles that point to them), matched or created.
+    for (const t of policy.actorOrder) {
+      for (const e of entries.filter((x) => x.resource.resourceType === t)) {
+        const r = rewrite(e.resource, map);
+        let id: string;
+        if (t === 'Patient') id = await storePatient(w, r as Patient);
+        else if ((r as { identifier?: Identifier[] }).identifier?.length || t === 'PractitionerRole') id = await storeActor(w, r);
+        else {
+          // An actor without an identifier belongs to this document (its id derives from the setId).
+          const res = await put(w, r);
+          stored.push({ type: t, id: (id = r.id!), status: res.status === 201 ? 'created' : 'updated' });
+        }
+        if (t === 'Patient') patientId = id;
+        map.set(e.fullUrl, `${t}/${id}`);
+      }
+    }
+    // Then what the document owns: same ids as the previous version, so a replacement updates them.
+    const owned = entries.filter((e) => !policy.actorOrder.includes(e.resource.resourceType));
+    const keep = new Set<string>();
+    for (const e of owned) {
+      const r = rewrite(e.resource, map);
+      const res = await put(w, r);
+      keep.add(`${r.resourceType}/${r.id}`);
+      stored.push({ type: r.resourceType, id: r.id!, status: res.status === 201 ? 'created' : 'updated' });
+    }
+    // What the earlier version had and this one has not: deleted (history keeps it).
+    const prevBundle = await read<Bundle>(tx, 'Bundle', ids.bundle);
+    for (const e of prevBundle?.entry ?? []) {
+      const r = e.resource;
+      if (!r?.id || ACTORS.has(r.resourceType) || keep.has(`${r.resourceType}/${r.id}`)) continue;
+      if (await read(tx, r.resourceType, r.id)) {
+        await send(w, 'DELETE', `${r.resourceType}/${r.id}`);
+        stored.push({ type: r.resourceType, id: r.id, status: 'deleted' });
+      }
+    }
+    // The FHIR document itself, as converted (self-contained, urn:uuid references).
+    const bundle: Bundle = { ...conv.result, id: ids.bundle, ...(lenient ? { meta: { ...conv.result.meta, tag: [LENIENT_TAG] } } : {}) };
+    const b = await put(w, bundle);
+    stored.push({ type: 'Bundle', id: ids.bundle, status: b.status === 201 ? 'created' : 'updated' });
+    // The original, and its reference.
+    const binary: Binary = { resourceType: 'Binary', id: ids.binary, contentType: 'application/hl7-cda+xml', securityContext: { reference: `Patient/${patientId}` }, data: raw.toString('base64') };
+    await put(w, binary);
+    stored.push({ type: 'Binary', id: ids.binary, status: 'created' });
+    const refs = (r: Reference | undefined) => (r?.reference && map.has(r.reference) ? { reference: map.get(r.reference)! } : undefined);
+    const docRef = documentReference(conv, type, version, ids, refs, raw, previousDoc, lenient ? findings.filter((i) => i.severity !== 'information') : undefined);
+    await put(w, docRef);
+    stored.push({ type: 'DocumentReference', id: ids.doc, status: 'created' });
+    if (previousDoc) {
+      const prev = await read<DocumentReference>(tx, 'DocumentReference', previousDoc);
+      if (prev) {
+        await put(w, { ...prev, status: 'superseded' } as DocumentReference);
+        stored.push({ type: 'DocumentReference', id: previousDoc, status: 'superseded' });
+      }
+    }
+  });
+  await runAfterCommit(afterCommit);
+  return { status: 201, resource: answer(type, version, conv, ids, stored, warnings, findings, lenient, previousDoc), location: `DocumentReference/${ids.doc}` };
+}
+
+function answer(type: DocumentType, version: string | undefined, conv: CdaConversion, ids: { doc: string; bundle: string }, stored: Stored[], warnings: Issue[], findings: CdaIssue[], lenient: boolean, previous: string | undefined): OperationOutcome {
+  const issues: Issue[] = [{
+    severity: 'information',
+    code: 'informational',
+    diagnostics: `Stored ${type.label} (${type.volet}${version ? ` ${version}` : ''}) version ${conv.version} of ${conv.setId!.system}|${conv.setId!.value}: DocumentReference/${ids.doc}, Bundle/${ids.bundle}${previous ? `; it supersedes DocumentReference/${previous}` : ''}${lenient ? '; accepted in lenient mode despite the CI-SIS errors below, which are recorded on the DocumentReference' : ''}.`,
+  }];
+  const groups = new Map<string, string[]>();
+  for (const s of stored) {
+    const k = `${s.status} ${s.type}`;
+    const list = groups.get(k) ?? [];
+    if (!list.includes(`${s.type}/${s.id}`)) groups.set(k, [...list, `${s.type}/${s.id}`]);
+  }
+  for (const [k, list] of groups) issues.push({ severity: 'information', code: 'informational', diagnostics: `${k[0].toUpperCase()}${k.slice(1)} (${list.length}): ${list.join(', ')}` });
+  // The CDA findings: in lenient mode its errors are reported as warnings (they did not block storage).
+  for (const f of findings) {
+    if (f.severity === 'information') continue;
+    const demoted = isErr(f) ? { ...f, severity: 'warning' as const, diagnostics: `Error under the current CI-SIS rules, accepted in lenient mode: ${f.diagnostics}` } : f;
+    issues.push(withRule(demoted));
+  }
+  issues.push(...conv.warnings, ...warnings);
+  return { resourceType: 'OperationOutcome', issue: issues.map((i) => ({ severity: i.severity, code: i.code, diagnostics: i.diagnostics, ...(i.expression?.length ? { expression: i.expression } : {}) })) };
+}
+
+export function registerSubmitCdaOperation(): void {
+  registerOperation({
+    name: 'submit-cda',
+    levels: ['system'],
+    affectsState: true,
+    definition: `${CANONICAL_BASE}/OperationDefinition/submit-cda`,
+    access: () => policy.access.map((t) => [t, 'c'] as [string, 'c']),
+    handler: (call) => submitCda(call),
+  });
+}
