@@ -29,8 +29,9 @@ export interface IntakeSource {
   address?: string;
 }
 
-/** Scopes of an HL7 v2 sender: it may file documents, nothing else. */
-const SENDER_SCOPES = parseScopes('system/DocumentReference.cru system/Binary.cr system/Bundle.cru system/Patient.crus system/Practitioner.crus system/PractitionerRole.crus system/Organization.crus system/Encounter.cru system/Condition.cru system/Observation.cru system/DiagnosticReport.cru system/Specimen.cru system/CarePlan.cru system/ServiceRequest.cru system/Provenance.c');
+/** Scopes of an HL7 v2 sender's documents: what $submit-cda writes (entries of any type, replacing
+ *  and removing those of an earlier version). The interface itself offers nothing else. */
+const SENDER_SCOPES = parseScopes('system/*.cruds');
 
 export async function handleMessage(ctx: ApiContext, text: string, source: IntakeSource = {}): Promise<string> {
   let parsed: Er7Message;

@@ -134,3 +134,62 @@ describe.each(DB_KINDS)('MLLP listener on real sockets (%s), without a document 
     expect(acks.map((a) => msa(a)[2])).toEqual(['O1', 'O2']);
   });
 });
+
+describe.each(DB_KINDS)('HL7 v2 documents through the pipeline (%s)', (kind) => {
+  let s: TestServer;
+  let mllp: MllpListener;
+  const EXAMPLE = readFileSync(join(import.meta.dirname, '../../examples/cda/fiche-rcp.xml'), 'utf8');
+  const send = (text: string) => sendHl7(text, { host: '127.0.0.1', port: mllp.port, timeoutMs: 60_000 });
+  const count = async (type: string) => Number((await s.ctx.db.query<{ n: number }>('SELECT count(*) AS n FROM resource WHERE type = $1 AND NOT deleted', [type])).rows[0].n);
+  const status = async (id: string) => JSON.parse((await s.ctx.db.query<{ content: string }>("SELECT content FROM resource WHERE type = 'DocumentReference' AND id = $1", [id])).rows[0].content).status;
+  beforeAll(async () => {
+    s = await openTestServer(kind);
+    mllp = await startMllp(s.ctx, { port: 0, host: '127.0.0.1', maxBytes: 32 * 1024 * 1024, idleTimeoutMs: 30_000 });
+  });
+  afterAll(async () => {
+    await mllp.close();
+    await s.close();
+  });
+
+  it('stores a fiche RCP sent as MDM^T02 and acknowledges AA only then; a resend gets the same ACK', async () => {
+    const text = mdm({ controlId: 'DOC1', cda: EXAMPLE });
+    const ack = await send(text);
+    expect(msa(ack)[1]).toBe('AA');
+    expect(await count('DocumentReference')).toBe(1);
+    expect(await count('Binary')).toBe(1);
+    const again = await send(text);
+    expect(again).toBe(ack);
+    expect(await count('DocumentReference')).toBe(1);
+  });
+  it('treats the same document under a new control id as a duplicate, not a second copy', async () => {
+    const ack = await send(mdm({ controlId: 'DOC1-bis', cda: EXAMPLE }));
+    expect(msa(ack)[1]).toBe('AA');
+    expect(await count('DocumentReference')).toBe(1);
+  });
+  it('refuses a control id reused for another message', async () => {
+    const ack = await send(mdm({ controlId: 'DOC1', cda: EXAMPLE.replace('</title>', ' (bis)</title>') }));
+    expect(msa(ack)[1]).toBe('AR');
+    expect(errs(ack)[0][3].split('^')[0]).toBe('205');
+  });
+  it('answers an invalid CDA with AE, its XPath in ERR-7, and stores nothing', async () => {
+    const before = await count('DocumentReference');
+    const broken = EXAMPLE.replace(/<legalAuthenticator>[\s\S]*?<\/legalAuthenticator>/, '');
+    const ack = await send(mdm({ controlId: 'BAD1', cda: broken.replace(/<setId [^>]*>/, '<setId root="1.2.250.1.999.9" extension="other"/>') }));
+    expect(msa(ack)[1]).toBe('AE');
+    const e = errs(ack);
+    expect(e.some((x) => x[7].includes('/ClinicalDocument'))).toBe(true);
+    expect(e[0][2]).toMatch(/^OBX/);
+    expect(await count('DocumentReference')).toBe(before);
+  });
+  it('replaces with MDM^T10 (higher version) and deletes with MDM^T04', async () => {
+    const v2 = EXAMPLE.replace(/<versionNumber value="(\d+)"\s*\/>/, (_m, v) => `<versionNumber value="${Number(v) + 1}"/>`).replace(/(<ClinicalDocument[\s\S]*?<id root="[^"]+" extension=")([^"]+)"/, '$1$2-v2"');
+    const ack = await send(mdm({ controlId: 'DOC2', event: 'T10', orc: 'RO', obx11: 'C', cda: v2 }));
+    expect(msa(ack)[1]).toBe('AA');
+    const docs = (await s.ctx.db.query<{ id: string; content: string }>("SELECT id, content FROM resource WHERE type = 'DocumentReference'")).rows.map((r) => JSON.parse(r.content));
+    expect(docs.map((d) => d.status).sort()).toEqual(['current', 'superseded']);
+    const current = docs.find((d) => d.status === 'current');
+    const del = await send(mdm({ controlId: 'DOC3', event: 'T04', orc: 'CA', obx11: 'D', cda: v2 }));
+    expect(msa(del)[1]).toBe('AA');
+    expect(await status(current.id)).toBe('entered-in-error');
+  });
+});
