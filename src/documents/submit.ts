@@ -124,7 +124,15 @@ async function put(w: Writer, resource: Resource): Promise<FhirResponse> {
     const { profile: _p, ...meta } = resource.meta;
     const stripped = { ...resource, meta: Object.keys(meta).length ? meta : undefined } as Resource;
     if (!stripped.meta) delete stripped.meta;
-    if (stripped.resourceType === 'Bundle') for (const e of (stripped as Bundle).entry ?? []) if (e.resource?.meta?.profile) delete e.resource.meta.profile;
+    if (stripped.resourceType === 'Bundle') {
+      // The document's entries lose their claims too (the Bundle profile fixes theirs).
+      for (const e of (stripped as Bundle).entry ?? []) {
+        if (!e.resource?.meta?.profile) continue;
+        const { profile: _ep, ...rest } = e.resource.meta;
+        if (Object.keys(rest).length) e.resource.meta = rest;
+        else delete e.resource.meta;
+      }
+    }
     return send(w, 'PUT', path, stripped);
   }
 }
@@ -268,11 +276,10 @@ async function submitCda(call: Call): Promise<FhirResponse> {
   const mode = modeOf(call);
   const xml = raw.toString('utf8');
   const { type, version, conv, findings, lenient } = validateAndConvert(call, xml, mode);
-  const seed = `${conv.result.entry![0].resource!.id}`; // the Composition id: derived from the setId
   const setKey = `${conv.setId!.system}|${conv.setId!.value}`;
   const ids = {
     bundle: stableUuid(setKey, 'Bundle'),
-    composition: seed,
+    composition: conv.result.entry![0].resource!.id!, // derived from the setId by the converter
     doc: stableUuid(setKey, 'DocumentReference', String(conv.version)),
     binary: stableUuid(setKey, 'Binary', String(conv.version)),
   };
@@ -316,12 +323,17 @@ async function submitCda(call: Call): Promise<FhirResponse> {
         map.set(e.fullUrl, `${t}/${id}`);
       }
     }
+    if (prevComposition?.subject?.reference && prevComposition.subject.reference !== `Patient/${patientId}`) {
+      warnings.push({ severity: 'warning', code: 'business-rule', diagnostics: `This version is about Patient/${patientId}, the version it replaces about ${prevComposition.subject.reference}`, expression: ['/ClinicalDocument/recordTarget'] });
+    }
     // Then what the document owns: same ids as the previous version, so a replacement updates them.
     const owned = entries.filter((e) => !policy.actorOrder.includes(e.resource.resourceType));
     const keep = new Set<string>();
+    let compositionVersion = '1';
     for (const e of owned) {
       const r = rewrite(e.resource, map);
       const res = await put(w, r);
+      if (r.resourceType === 'Composition') compositionVersion = res.versionId ?? '1';
       keep.add(`${r.resourceType}/${r.id}`);
       stored.push({ type: r.resourceType, id: r.id!, status: res.status === 201 ? 'created' : 'updated' });
     }
@@ -344,7 +356,10 @@ async function submitCda(call: Call): Promise<FhirResponse> {
     await put(w, binary);
     stored.push({ type: 'Binary', id: ids.binary, status: 'created' });
     const refs = (r: Reference | undefined) => (r?.reference && map.has(r.reference) ? { reference: map.get(r.reference)! } : undefined);
-    const docRef = documentReference(conv, type, version, ids, refs, raw, previousDoc, lenient ? findings.filter((i) => i.severity !== 'information') : undefined);
+    // The reference points to the versions of the Bundle and Composition it was stored with, so a
+    // superseded DocumentReference still leads to its own content.
+    const versioned = { ...ids, bundle: `${ids.bundle}/_history/${b.versionId ?? '1'}`, composition: `${ids.composition}/_history/${compositionVersion}` };
+    const docRef = documentReference(conv, type, version, versioned, refs, raw, previousDoc, lenient ? findings.filter((i) => i.severity !== 'information') : undefined);
     await put(w, docRef);
     stored.push({ type: 'DocumentReference', id: ids.doc, status: 'created' });
     if (previousDoc) {

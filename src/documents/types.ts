@@ -47,6 +47,8 @@ export interface DocumentType {
   sections: SectionDef[];
   /** CDA → FHIR document Bundle (src/documents/<key>/to-fhir.ts). */
   toFhir?: CdaToFhir;
+  /** FHIR document Bundle → CDA (src/documents/<key>/from-fhir.ts). */
+  fromFhir?: FhirToCda;
 }
 
 export interface Converted<T> {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { BundleEntry, FhirResource, Reference, Resource } from 'fhir/r4';
 import type { Issue } from '../../fhir/errors.js';
-import { child, descendants, text, type CdaElement } from '../dom.js';
+import { child, text, type CdaElement } from '../dom.js';
 
 /** A name-based UUID (SHA-256 of the parts, version 8): converting the same document twice gives the
  *  same ids, and a new version of a document (same setId) reuses the ids of the previous one. */
@@ -18,6 +18,9 @@ export class DocumentBuilder {
   readonly entries: BundleEntry[] = [];
   readonly warnings: Issue[] = [];
   private readonly byKey = new Map<string, Reference>();
+  private readonly byUrl = new Map<string, BundleEntry>();
+  /** Family name first seen for a professional's national id (to warn when one id names two people). */
+  readonly namesById = new Map<string, string | undefined>();
   private narrative?: Map<string, CdaElement>;
 
   /** seed: the document's setId (root|extension), so ids are stable across versions of one document. */
@@ -45,7 +48,7 @@ export class DocumentBuilder {
 
   /** The resource behind a reference added earlier (to enrich it, e.g. add a hasMember). */
   resolve<T extends Resource>(ref: Reference | undefined): T | undefined {
-    return this.entries.find((e) => e.fullUrl === ref?.reference)?.resource as T | undefined;
+    return (ref?.reference ? this.byUrl.get(ref.reference)?.resource : undefined) as T | undefined;
   }
 
   private put<T extends Resource>(id: string, key: string, resource: T): Reference {
@@ -53,7 +56,9 @@ export class DocumentBuilder {
     if (existing) return existing;
     const fullUrl = `urn:uuid:${id}`;
     const { resourceType, meta, ...rest } = resource;
-    this.entries.push({ fullUrl, resource: { resourceType, id, ...(meta ? { meta } : {}), ...rest } as FhirResource });
+    const entry: BundleEntry = { fullUrl, resource: { resourceType, id, ...(meta ? { meta } : {}), ...rest } as FhirResource };
+    this.entries.push(entry);
+    this.byUrl.set(fullUrl, entry);
     const ref: Reference = { reference: fullUrl };
     this.byKey.set(key, ref);
     return ref;
@@ -76,8 +81,25 @@ export class DocumentBuilder {
   private narrativeIndex(): Map<string, CdaElement> {
     if (!this.narrative) {
       this.narrative = new Map();
-      for (const e of descendants(this.doc)) if (e.attrs.ID) this.narrative.set(e.attrs.ID, e);
+      // Narrative IDs live in section texts; an explicit stack is much cheaper than a generator here.
+      const stack = [this.doc];
+      while (stack.length) {
+        const e = stack.pop()!;
+        if (e.attrs.ID) this.narrative.set(e.attrs.ID, e);
+        for (const c of e.children) stack.push(c);
+      }
     }
     return this.narrative;
+  }
+
+  /** The first element (depth first) whose name is `name` and that satisfies `test`. */
+  find(name: string, test: (e: CdaElement) => boolean): CdaElement | undefined {
+    const stack = [this.doc];
+    while (stack.length) {
+      const e = stack.pop()!;
+      if (e.name === name && test(e)) return e;
+      for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]);
+    }
+    return undefined;
   }
 }

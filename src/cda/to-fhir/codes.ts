@@ -7,6 +7,8 @@ import table from './oids.json' with { type: 'json' };
 const BY_OID = new Map(Object.entries(table.codeSystems).map(([oid, v]) => [oid, v.uri]));
 const BY_URI = new Map(Object.entries(table.codeSystems).map(([oid, v]) => [v.uri, oid]));
 
+const ODD_SPACES = /[\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]/g;
+
 /** FHIR system URI of a CDA codeSystem OID (urn:oid: for unknown ones). */
 export function systemUri(oid: string | undefined): string | undefined {
   if (!oid) return undefined;
@@ -26,7 +28,9 @@ export type TextResolver = (el: CdaElement | undefined) => string | undefined;
 export function coding(el: CdaElement | undefined): Coding | undefined {
   const code = el?.attrs.code?.trim();
   if (!el || !code) return undefined;
-  const display = el.attrs.displayName?.trim();
+  // Attribute values keep the non-breaking spaces CDA senders type; FHIR strings do not allow them
+  // ([ \r\n\t\S]+), so they become plain spaces (element text is normalised by dom.text()).
+  const display = el.attrs.displayName?.replace(ODD_SPACES, ' ').trim();
   return {
     ...(el.attrs.codeSystem ? { system: systemUri(el.attrs.codeSystem) } : {}),
     ...(el.attrs.codeSystemVersion ? { version: el.attrs.codeSystemVersion } : {}),

@@ -3,7 +3,7 @@
 // narrative as XHTML and its entries converted by the rule table (entries/). A volet may ask for a
 // DiagnosticReport over its results (CR-ACP, CR-GM) and for a CarePlan per care-plan section (PPS).
 // Entries that no rule maps are listed as warnings with their XPath; their text stays in the narrative.
-import type { Bundle, BundleEntry, CarePlan, CodeableConcept, Coding, Composition, CompositionSection, DiagnosticReport, FhirResource, Period, Reference, ServiceRequest } from 'fhir/r4';
+import type { Bundle, BundleEntry, CarePlan, CodeableConcept, Coding, Composition, CompositionSection, DiagnosticReport, FhirResource, Period, Reference } from 'fhir/r4';
 import { child, children, findClinicalDocument, first, text, type CdaElement } from '../dom.js';
 import type { Converted } from '../../documents/types.js';
 import { structureDefinitionUrl } from '../../documents/canonical.js';
@@ -14,6 +14,7 @@ import { convertHeader } from './header.js';
 import { narrativeDiv, textDiv } from './narrative.js';
 import { convertEntry, type EntryContext, type EntryRule } from './entries/index.js';
 import shared from './entry-rules.json' with { type: 'json' };
+import { compact } from './compact.js';
 
 export interface VoletMapping {
   /** Profile ids (under the canonical base) of the header resources. */
@@ -38,7 +39,6 @@ export interface CdaConversion extends Converted<Bundle> {
   version?: number;
 }
 
-const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))) as T;
 const SHARED_RULES = shared.rules as EntryRule[];
 
 function sectionTitle(b: DocumentBuilder, sec: CdaElement): string | undefined {
@@ -167,7 +167,7 @@ export function convertCda(root: CdaElement, mapping: VoletMapping): CdaConversi
     rules: [...(mapping.rules ?? []), ...SHARED_RULES],
     category: mapping.observationCategory,
     profileUrl,
-    collected: { results: [], specimens: new Map(), conditions: [], activities: new Map() },
+    collected: { specimens: new Map(), conditions: [], activities: new Map() },
     documentDate: composition.date,
   };
   const body = first(doc, 'component/structuredBody');
@@ -200,29 +200,6 @@ export function convertCda(root: CdaElement, mapping: VoletMapping): CdaConversi
     timestamp: tsToInstant(child(doc, 'effectiveTime')?.attrs.value),
     entry: entries,
   });
-  normaliseSpaces(bundle);
   return { result: bundle, warnings: b.warnings, documentId: header.documentId, setId: header.setId, version: header.version };
 }
 
-const ODD_SPACES = /[\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]/g;
-
-/** CDA text often holds non-breaking spaces, which FHIR string values (regex [ \r\n\t\S]+) do not
- *  allow: they become plain spaces (the XHTML narrative keeps them). */
-function normaliseSpaces(node: unknown): void {
-  if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) {
-      if (typeof node[i] === 'string') node[i] = (node[i] as string).replace(ODD_SPACES, ' ');
-      else normaliseSpaces(node[i]);
-    }
-  } else if (node && typeof node === 'object') {
-    const o = node as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
-      const v = o[k];
-      if (typeof v === 'string') { if (k !== 'div') o[k] = v.replace(ODD_SPACES, ' '); }
-      else if (v && typeof v === 'object') normaliseSpaces(v);
-    }
-  }
-}
-
-/** A ServiceRequest type guard for callers inspecting the result. */
-export const isServiceRequest = (r: FhirResource | undefined): r is ServiceRequest => r?.resourceType === 'ServiceRequest';

@@ -10,10 +10,12 @@ import map from './header-map.json' with { type: 'json' };
 
 const TS_RE = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\.\d+)?([+-]\d{4})?$/;
 
+const PARIS = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' });
+
 /** Offset of Europe/Paris at a local date-time, e.g. '+01:00': CI-SIS times without a zone are French local times. */
 function parisOffset(y: number, mo: number, d: number, h: number, mi: number): string {
   const guess = Date.UTC(y, mo - 1, d, h, mi);
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' }).formatToParts(new Date(guess - 3600_000));
+  const parts = PARIS.formatToParts(new Date(guess - 3600_000));
   const tz = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT+01:00';
   const m = /GMT([+-]\d{2}):?(\d{2})?/.exec(tz);
   return m ? `${m[1]}:${m[2] ?? '00'}` : '+00:00';

@@ -13,6 +13,7 @@ import { codeableConcept, coding } from './codes.js';
 import { address, humanName, identifier, identifierKey, ivlTsToPeriod, telecom, tsToDate, tsToDateTime } from './datatypes.js';
 import { structureDefinitionUrl } from '../../documents/canonical.js';
 import map from './header-map.json' with { type: 'json' };
+import { compact } from './compact.js';
 
 const GENDER = map.gender as Record<string, Patient['gender']>;
 const NAME_USE = map.nameQualifierUse as Record<string, HumanName['use']>;
@@ -38,7 +39,6 @@ export interface Header {
   version?: number;
 }
 
-const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))) as T;
 
 // ---- recordTarget → Patient
 
@@ -191,8 +191,9 @@ export function practitionerRole(b: DocumentBuilder, entity: CdaElement | undefi
     });
     if (idKey) {
       // One national id naming two different people stays two resources in the document, with a warning.
-      const seen = b.entries.find((e) => e.resource?.resourceType === 'Practitioner' && (e.resource as Practitioner).identifier?.some((i) => identifierKey(i) === idKey));
-      const other = (seen?.resource as Practitioner | undefined)?.name?.[0]?.family;
+      const seen = b.namesById.has(idKey);
+      const other = b.namesById.get(idKey);
+      if (!seen) b.namesById.set(idKey, name?.family);
       if (seen && other !== name?.family) b.warn(`The identifier ${idKey} names two different people (${other} and ${name?.family}); they stay two Practitioner resources in the document, but the server keeps one person per identifier`, entity, 'warning', 'business-rule');
       practitionerKey = `Practitioner|${idKey}|${name?.family ?? ''}`;
       practitioner = b.addShared(practitionerKey, res);

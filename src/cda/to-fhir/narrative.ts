@@ -6,7 +6,8 @@ import { type CdaElement } from '../dom.js';
 import rules from './narrative-map.json' with { type: 'json' };
 
 const ELEMENTS = rules.elements as Record<string, string>;
-const ATTRIBUTES = rules.attributes as Record<string, string[]>;
+const ATTRIBUTES = new Map(Object.entries(rules.attributes as Record<string, string[]>).map(([tag, list]) => [tag, new Set([...(rules.attributes['*'] ?? []), ...list])]));
+const NONE = new Set<string>(rules.attributes['*'] ?? []);
 const STYLES = rules.styleCodes as Record<string, string>;
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 
@@ -18,8 +19,9 @@ const safeId = (s: string): string | undefined => (/^[A-Za-z_][\w.-]*$/.test(s) 
 
 function renderAttrs(el: CdaElement, tag: string): string {
   const out: string[] = [];
-  const allowed = new Set([...(ATTRIBUTES['*'] ?? []), ...(ATTRIBUTES[tag] ?? [])]);
-  for (const [k, v] of Object.entries(el.attrs)) {
+  const allowed = ATTRIBUTES.get(tag) ?? NONE;
+  for (const k in el.attrs) {
+    const v = el.attrs[k];
     if (k === 'ID') {
       const id = safeId(v);
       if (id) out.push(`id="${escapeAttr(id)}"`);

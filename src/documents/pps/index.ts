@@ -6,6 +6,7 @@ import { structureDefinitionUrl } from '../canonical.js';
 import data from './document.json' with { type: 'json' };
 import rules from './cda-rules.json' with { type: 'json' };
 import { cdaToFhir } from './to-fhir.js';
+import { fhirToCda } from './from-fhir.js';
 
 export const documentType: DocumentType = {
   ...data,
@@ -13,6 +14,7 @@ export const documentType: DocumentType = {
   sections: data.sections as SectionDef[],
   cdaRules: rules as CdaRuleSet,
   toFhir: cdaToFhir,
+  fromFhir: (bundle) => fhirToCda(bundle), // called late: from-fhir.ts imports this descriptor back
   profiles: {
     bundle: structureDefinitionUrl('onco-bundle-pps'),
     composition: structureDefinitionUrl('onco-composition-pps'),

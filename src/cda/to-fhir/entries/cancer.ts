@@ -13,8 +13,8 @@ import cancerMap from '../tables/cancer.json' with { type: 'json' };
 import { codeSystemUrl, structureDefinitionUrl } from '../../../documents/canonical.js';
 import { isComment, commentText, nested, notes, observationBase, pick, type EntryContext, type EntryRule, type MapResult } from './context.js';
 import { convertEntry } from './dispatch.js';
+import { compact } from '../compact.js';
 
-const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))) as T;
 type Category = { loinc: string; display: string; category: string; setting: string; prefix?: string };
 type Group = { loinc: string; display: string; setting: string };
 const CATEGORIES = tnm.categories as Record<string, Category>;

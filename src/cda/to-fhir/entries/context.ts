@@ -1,7 +1,7 @@
 // What an entry mapper sees: the document builder, the header references, the rule table of its
 // volet, and collectors that document-level parts (DiagnosticReport, CarePlan) read at the end.
 import type { Annotation, CarePlanActivity, CodeableConcept, Observation, Reference } from 'fhir/r4';
-import { child, children, templateIds, type CdaElement } from '../../dom.js';
+import { child, templateIds, type CdaElement } from '../../dom.js';
 import type { DocumentBuilder } from '../builder.js';
 import { codeableConcept } from '../codes.js';
 import { effective } from '../datatypes.js';
@@ -29,8 +29,6 @@ export interface EntryRule {
 }
 
 export interface Collected {
-  /** Observations a DiagnosticReport lists as results. */
-  results: Reference[];
   /** Specimens by the CDA specimen id (root|extension) and in order. */
   specimens: Map<string, Reference>;
   conditions: Reference[];
@@ -122,7 +120,15 @@ export function notes(texts: (string | undefined)[]): Annotation[] | undefined {
   return list.length ? list : undefined;
 }
 
+const UNMAPPED_PARTS = ['participant', 'author', 'performer', 'informant', 'reference', 'precondition', 'subject'];
+
+/** Notes (information) the parts of a mapped entry that have no FHIR home here (who took part, external references). */
+export function noteUnmappedParts(el: CdaElement, ctx: EntryContext, except: string[] = []): void {
+  for (const c of el.children) {
+    if (UNMAPPED_PARTS.includes(c.name) && !except.includes(c.name)) ctx.b.warn(`The ${c.name} of this ${el.name} is not mapped (its narrative, if any, is kept)`, c, 'information');
+  }
+}
+
 /** Whether an element carries a templateId (any of the given ones). */
 export const hasTemplate = (el: CdaElement, ids: string[]): boolean => templateIds(el).some((t) => ids.includes(t));
 
-export { children };

@@ -9,8 +9,8 @@ import { value } from '../datatypes.js';
 import g from '../tables/genomics.json' with { type: 'json' };
 import { commentText, isComment, nested, notes, observationBase, type EntryContext, type EntryRule, type MapResult } from './context.js';
 import { convertEntry } from './dispatch.js';
+import { compact } from '../compact.js';
 
-const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))) as T;
 const SUB = g.subObservations as Record<string, string>;
 const HGVS = g.hgvs as Record<string, Coding>;
 const PRESENCE = g.presence as unknown as Record<string, Coding>;
@@ -68,7 +68,6 @@ export function geneVariant(el: CdaElement, ctx: EntryContext, rule: EntryRule):
     note: notes([ctx.b.resolveText(child(el, 'text')), ...texts].filter((t) => t !== gene?.coding?.[0]?.code)),
   });
   const self = ctx.b.add(key, variant);
-  ctx.collected.results.push(self);
   const refs: Reference[] = [self];
   if (implications.length) {
     const comps: ObservationComponent[] = implications.map((c) => {
@@ -84,7 +83,6 @@ export function geneVariant(el: CdaElement, ctx: EntryContext, rule: EntryRule):
       component: comps,
     });
     const implRef = ctx.b.add(`Observation|${implications[0].xpath}|implication`, impl);
-    ctx.collected.results.push(implRef);
     refs.push(implRef);
   }
   return { refs };

@@ -2,14 +2,15 @@
 // (BATTERY/CLUSTER → grouping Observation), comments (→ notes of their parent), problems
 // (FR-Probleme → Condition) and past procedures. Nested entries are converted recursively.
 import type { CodeableConcept, Condition, Observation, Procedure, Reference } from 'fhir/r4';
-import { child, children, type CdaElement } from '../../dom.js';
+import { all, child, children, type CdaElement } from '../../dom.js';
+import { practitionerRole } from '../header.js';
 import { codeableConcept } from '../codes.js';
 import { ivlTsToPeriod, quantity, range, tsToDateTime, value } from '../datatypes.js';
 import statuses from '../tables/statuses.json' with { type: 'json' };
-import { commentText, isComment, nested, notes, observationBase, pick, type EntryContext, type EntryRule, type MapResult } from './context.js';
+import { commentText, isComment, nested, notes, noteUnmappedParts, observationBase, pick, type EntryContext, type EntryRule, type MapResult } from './context.js';
 import { convertEntry } from './dispatch.js';
+import { compact } from '../compact.js';
 
-const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))) as T;
 
 /** Converts an element's nested entries: comments become notes, the rest resources. */
 export function convertNested(el: CdaElement, ctx: EntryContext, skip: (c: CdaElement) => boolean = () => false): { refs: Reference[]; notes: string[] } {
@@ -62,12 +63,14 @@ export function observationResource(el: CdaElement, ctx: EntryContext, rule: Ent
     bodySite,
     referenceRange: ranges as Observation['referenceRange'],
     specimen: ctx.specimen ?? specimenRef(el, ctx),
+    performer: all(el, 'performer/assignedEntity').map((a) => practitionerRole(ctx.b, a)).filter((r): r is Reference => !!r),
     // The entry's narrative is kept when it adds to the coded value (free text of the sender).
     note: notes([...(ownText && ownText !== codeText && ownText !== (v as { valueString?: string }).valueString ? [ownText] : []), ...nestedNotes]),
     hasMember: refs.filter((r) => r.reference),
     ...extra,
   });
   if (rule.profile) resource.meta = { profile: [ctx.profileUrl(rule.profile)] };
+  noteUnmappedParts(el, ctx, ['performer']);
   return { obs: resource, members: refs };
 }
 
@@ -78,7 +81,6 @@ export function simpleObservation(el: CdaElement, ctx: EntryContext, rule: Entry
   }
   const { obs } = observationResource(el, ctx, rule);
   const ref = ctx.b.add(`Observation|${el.xpath}`, obs);
-  if (rule.options?.result) ctx.collected.results.push(ref);
   return { refs: [ref] };
 }
 
@@ -108,14 +110,13 @@ export function organizer(el: CdaElement, ctx: EntryContext, rule: EntryRule): M
   const base = observationBase(el, ctx, rule.category);
   const obs: Observation = compact({
     ...base,
-    code: { ...code, ...(qualName && codeEl?.attrs.code ? {} : {}) },
+    code,
     ...(qualValue ? { valueCodeableConcept: qualValue } : {}),
     hasMember: refs,
     note: notes(texts),
   });
   if (rule.profile) obs.meta = { profile: [ctx.profileUrl(rule.profile)] };
   const ref = ctx.b.add(`Observation|${el.xpath}`, obs);
-  if (rule.options?.result) ctx.collected.results.push(ref);
   return { refs: [ref] };
 }
 

@@ -2,27 +2,21 @@
 // collection (date, method, body site, collector), reception time (SPRECEIVE) and the observations
 // made on the specimen (length, fixative…) as Observations pointing to it.
 import type { CodeableConcept, Identifier, Reference, Specimen } from 'fhir/r4';
-import { all, child, children, descendants, first, templateIds, type CdaElement } from '../../dom.js';
+import { all, child, children, first, templateIds, type CdaElement } from '../../dom.js';
 import { codeableConcept } from '../codes.js';
 import { identifier, ivlTsToPeriod, tsToDateTime } from '../datatypes.js';
 import { practitionerRole } from '../header.js';
-import { commentText, isComment, nested, notes, type EntryContext, type EntryRule, type MapResult } from './context.js';
+import { commentText, isComment, nested, notes, noteUnmappedParts, type EntryContext, type EntryRule, type MapResult } from './context.js';
 import { convertEntry } from './dispatch.js';
-
-const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))) as T;
+import { compact } from '../compact.js';
 import table from '../tables/pathology.json' with { type: 'json' };
 
 const RECEIVE = table.receiveTemplate;
 
 /** The value of the document's 'specimen type' observation (66746-9), for a specimen that has no type of its own. */
 function documentSpecimenType(ctx: EntryContext): CodeableConcept | undefined {
-  for (const e of descendants(ctx.b.doc)) {
-    if (e.name === 'observation' && table.specimenTypeCodes.includes(child(e, 'code')?.attrs.code ?? '')) {
-      const cc = codeableConcept(child(e, 'value'), ctx.b.resolveText);
-      if (cc) return cc;
-    }
-  }
-  return undefined;
+  const obs = ctx.b.find('observation', (e) => table.specimenTypeCodes.includes(child(e, 'code')?.attrs.code ?? '') && !!child(e, 'value')?.attrs.code);
+  return codeableConcept(child(obs, 'value'), ctx.b.resolveText);
 }
 
 export function specimenProcedure(el: CdaElement, ctx: EntryContext, rule: EntryRule): MapResult {
@@ -70,12 +64,13 @@ export function specimenProcedure(el: CdaElement, ctx: EntryContext, rule: Entry
       method,
       bodySite: codeableConcept(child(el, 'targetSiteCode'), ctx.b.resolveText),
     }),
-    note: notes([ctx.b.resolveText(child(el, 'text')), ...texts]),
+    // The act's narrative, unless it only repeats the method.
+    note: notes([ctx.b.resolveText(child(el, 'text')), ...texts].filter((t) => t !== method?.coding?.[0]?.display && t !== method?.text)),
   });
   if (!Object.keys(specimen.collection ?? {}).length) delete specimen.collection;
+  noteUnmappedParts(el, ctx, ['performer', 'participant']);
   ctx.b.add(key, specimen);
   for (const x of ids) ctx.collected.specimens.set(`${x.el.attrs.root ?? ''}|${x.el.attrs.extension ?? ''}`, self);
   if (!ids.length) ctx.collected.specimens.set(`${el.xpath}|`, self);
-  ctx.collected.results.push(...observations);
   return { refs: [self, ...observations] };
 }

@@ -14,8 +14,8 @@ import plan from '../tables/plan.json' with { type: 'json' };
 import statuses from '../tables/statuses.json' with { type: 'json' };
 import { commentText, isComment, nested, notes, pick, type EntryContext, type EntryRule, type MapResult } from './context.js';
 import { convertEntry } from './dispatch.js';
+import { compact } from '../compact.js';
 
-const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))) as T;
 
 /** The act type and the act: code + code qualifier value, or the code alone. */
 export function actCodes(el: CdaElement, ctx: EntryContext): { category?: CodeableConcept; code?: CodeableConcept } {
