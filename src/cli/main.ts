@@ -6,6 +6,7 @@ import { validateCommand } from './validate.js';
 import { auditCommand } from './audit.js';
 import { tokenCommand } from './token.js';
 import { retentionCommand } from './retention.js';
+import { convertCommand } from './convert.js';
 import { sendHl7Command } from './send-hl7.js';
 
 const program = new Command();
@@ -16,6 +17,7 @@ program.addCommand(validateCommand());
 program.addCommand(auditCommand());
 program.addCommand(tokenCommand());
 program.addCommand(retentionCommand());
+program.addCommand(convertCommand());
 program.addCommand(sendHl7Command());
 program.showHelpAfterError();
 await program.parseAsync(process.argv);
