@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { sendHl7 } from '../src/hl7v2/send.js';
-import { benchPostgresUrl, pgliteBenchDb, postgresBenchDb, type BenchDb } from './lib/bench-db.js';
+import { benchDatabases } from './lib/bench-db.js';
 import { startServerProcess } from './lib/server-process.js';
 
 const { values } = parseArgs({ options: { messages: { type: 'string', default: '400' }, connections: { type: 'string', default: '4' }, only: { type: 'string' } } });
@@ -32,11 +32,7 @@ function message(i: number, run: string): string {
   ].join('\r');
 }
 
-const dbs: (() => Promise<BenchDb>)[] = [];
-const pgUrl = benchPostgresUrl();
-if (pgUrl) dbs.push(() => postgresBenchDb(pgUrl));
-else console.warn('(no BENCH_DATABASE_URL or TEST_DATABASE_URL: PostgreSQL is not measured)');
-dbs.push(async () => pgliteBenchDb());
+const dbs = benchDatabases('postgres-first');
 
 const rows: string[] = [];
 let port = 18380;

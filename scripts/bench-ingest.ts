@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchPostgresUrl, pgliteBenchDb, postgresBenchDb, type BenchDb } from './lib/bench-db.js';
+import { benchDatabases } from './lib/bench-db.js';
 import { startServerProcess } from './lib/server-process.js';
 import { syntheticTransaction } from './lib/synthetic.js';
 
@@ -58,10 +58,7 @@ async function run(url: string, authorization: string, w: Workload, concurrency:
 }
 
 const loads = workloads();
-const dbs: (() => Promise<BenchDb>)[] = [async () => pgliteBenchDb()];
-const pgUrl = benchPostgresUrl();
-if (pgUrl) dbs.push(() => postgresBenchDb(pgUrl));
-else console.warn('(no BENCH_DATABASE_URL or TEST_DATABASE_URL: PostgreSQL is not measured)');
+const dbs = benchDatabases('pglite-first');
 
 const rows: string[] = [];
 let port = 18080;

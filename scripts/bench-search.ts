@@ -4,7 +4,7 @@
 // Usage: npm run bench:search [-- --patients 100000 --observations 5 --seconds 20 --clients 16 --only postgres]
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { benchPostgresUrl, pgliteBenchDb, postgresBenchDb, type BenchDb } from './lib/bench-db.js';
+import { benchDatabases } from './lib/bench-db.js';
 import { runLoad } from './lib/load.js';
 import { startServerProcess } from './lib/server-process.js';
 import { IDENTIFIER_SYSTEM, patientIdentifier, syntheticPatient, syntheticTransaction } from './lib/synthetic.js';
@@ -50,11 +50,7 @@ const QUERIES: { name: string; path: (i: number) => string }[] = [
   { name: 'Observation?code=&_include=Observation:subject', path: (i) => `/fhir/Observation?code=${encodeURIComponent(`http://loinc.org|${['8480-6', '8462-4', '29463-7', '8302-2', '8867-4'][i % 5]}`)}&_include=Observation:subject&_count=20` },
 ];
 
-const dbs: (() => Promise<BenchDb>)[] = [];
-const pgUrl = benchPostgresUrl();
-if (pgUrl) dbs.push(() => postgresBenchDb(pgUrl));
-else console.warn('(no BENCH_DATABASE_URL or TEST_DATABASE_URL: PostgreSQL is not measured)');
-dbs.push(async () => pgliteBenchDb());
+const dbs = benchDatabases('postgres-first');
 
 const rows: string[] = [];
 let port = 18180;

@@ -37,3 +37,12 @@ export async function postgresBenchDb(url: string): Promise<BenchDb> {
 
 /** The PostgreSQL server to benchmark against, if any. */
 export const benchPostgresUrl = (): string | undefined => process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+
+/** The databases a benchmark runs on: the PostgreSQL server (when configured) and PGlite. */
+export function benchDatabases(order: 'postgres-first' | 'pglite-first' = 'postgres-first'): (() => Promise<BenchDb>)[] {
+  const url = benchPostgresUrl();
+  if (!url) console.warn('(no BENCH_DATABASE_URL or TEST_DATABASE_URL: PostgreSQL is not measured)');
+  const pg = url ? [() => postgresBenchDb(url)] : [];
+  const lite = [async () => pgliteBenchDb()];
+  return order === 'postgres-first' ? [...pg, ...lite] : [...lite, ...pg];
+}
