@@ -9,6 +9,7 @@ import templates from '../entry-templates.json' with { type: 'json' };
 import type { Located, WriteContext } from '../context.js';
 import { cd, invert, ivlTs, ts } from '../datatypes.js';
 import { el, type Attrs, type XElement } from '../xml.js';
+import { professional, roleEl } from '../entities.js';
 
 export interface Template {
   element: string;
@@ -120,6 +121,12 @@ export function comments(ctx: EntryCtx, notes: Annotation[] | undefined): XEleme
 /** References written nested (entryRelationship of a type, or organizer component). */
 export function nestedAll(ctx: EntryCtx, refs: Reference[] | undefined, from: string, wrap: (x: XElement) => XElement): XElement[] {
   return (refs ?? []).map((r, i) => ctx.nested(r, `${from}[${i}]`)).filter((x): x is XElement => !!x).map(wrap);
+}
+
+/** Who performed an act (Observation.performer, ServiceRequest.performer, Procedure.performer.actor) → performer/assignedEntity. */
+export function performers(ctx: EntryCtx, refs: Reference[] | undefined, from: string): XElement[] {
+  return (refs ?? []).map((r, i) => professional(ctx.w, r, `${from}[${i}]`)).filter((p) => !!p)
+    .map((p) => el('performer', { typeCode: 'PRF' }, roleEl(ctx.w, p!, { role: 'assignedEntity', person: 'assignedPerson', organization: 'representedOrganization' })));
 }
 
 export const relationship = (typeCode: string) => (x: XElement): XElement => el('entryRelationship', { typeCode }, x);

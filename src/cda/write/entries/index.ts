@@ -10,6 +10,17 @@ import { comment, observation, problem, procedure } from './observation.js';
 import { carePlanActivities, proposal } from './plan.js';
 import { implication, variant } from './genomics.js';
 import { report, specimen } from './pathology.js';
+import mapped from '../mapped-elements.json' with { type: 'json' };
+
+const MAPPED = mapped as unknown as Record<string, string[]>;
+
+/** Elements of a written resource that no writer carries into the CDA: reported, not dropped silently. */
+function reportUnmapped(ctx: EntryCtx, loc: Located): void {
+  const known = new Set([...MAPPED['*'], ...(MAPPED[loc.resource.resourceType] ?? [])]);
+  for (const key of Object.keys(loc.resource)) {
+    if (!known.has(key) && !key.startsWith('_')) ctx.w.warn(`${loc.resource.resourceType}.${key} has no place in the CI-SIS entry; it is not written`, `${loc.path}.${key}`, 'information');
+  }
+}
 
 const WRITERS: Record<string, Writer> = {
   cancer,
@@ -65,6 +76,7 @@ export function writeEntry(loc: Located, ctx: EntryCtx, opts: { topLevel: boolea
   ctx.written.add(loc.path);
   ctx.w.markUsed(loc);
   const out = fn(loc, ctx, rule);
+  reportUnmapped(ctx, loc);
   return Array.isArray(out) ? out : out ? [out] : [];
 }
 

@@ -10,7 +10,7 @@ import statuses from '../../to-fhir/tables/statuses.json' with { type: 'json' };
 import type { Located } from '../context.js';
 import { cd, invert, ivlPq, ivlTs, ts, value } from '../datatypes.js';
 import { el, type XElement } from '../xml.js';
-import { absentValue, codesOf, commentAct, comments, effectiveTime, nestedAll, obsStatus, relationship, statement, statusCode, type EntryCtx, type WriteRule } from './common.js';
+import { absentValue, codesOf, commentAct, comments, effectiveTime, nestedAll, obsStatus, performers, relationship, statement, statusCode, type EntryCtx, type WriteRule } from './common.js';
 
 const PROCEDURE_STATUS = invert(statuses.procedure as Record<string, string>);
 
@@ -46,6 +46,7 @@ export function observationParts(ctx: EntryCtx, loc: Located<Observation>): XEle
     o.method ? cd('methodCode', o.method, { path: `${loc.path}.method`, warn }) : undefined,
     o.bodySite ? cd('targetSiteCode', o.bodySite, { path: `${loc.path}.bodySite`, warn }) : undefined,
     ...specimenEls(ctx, loc),
+    ...performers(ctx, o.performer, `${loc.path}.performer`),
     ...comments(ctx, o.note),
     ...(o.referenceRange ?? []).map((r) => el('referenceRange', {}, el('observationRange', {},
       r.text ? el('text', {}, r.text) : undefined,
@@ -135,6 +136,7 @@ export function procedure(loc: Located, ctx: EntryCtx): XElement | undefined {
     statusCode(PROCEDURE_STATUS[p.status] ?? 'completed'),
     p.performedPeriod ? ivlTs('effectiveTime', p.performedPeriod) : effectiveTime(p.performedDateTime),
     ...(p.bodySite ?? []).map((b, i) => cd('targetSiteCode', b, { path: `${loc.path}.bodySite[${i}]`, warn })),
+    ...performers(ctx, (p.performer ?? []).map((x) => x.actor), `${loc.path}.performer`),
     ...nestedAll(ctx, p.reasonReference, `${loc.path}.reasonReference`, relationship('RSON')),
     ...comments(ctx, p.note),
   ]);

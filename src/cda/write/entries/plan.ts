@@ -10,7 +10,7 @@ import statuses from '../../to-fhir/tables/statuses.json' with { type: 'json' };
 import type { Located } from '../context.js';
 import { cd, invert, ivlTs } from '../datatypes.js';
 import { el, type XElement } from '../xml.js';
-import { commentAct, comments, nestedAll, relationship, statement, statusCode, TEMPLATES, type EntryCtx, type WriteRule } from './common.js';
+import { commentAct, comments, nestedAll, performers, relationship, statement, statusCode, TEMPLATES, type EntryCtx, type WriteRule } from './common.js';
 import { professional, roleEl } from '../entities.js';
 
 const REQUEST_STATUS = invert(statuses.request as Record<string, string>);
@@ -55,6 +55,7 @@ export function proposal(loc: Located, ctx: EntryCtx, rule: WriteRule): XElement
     sr.priority ? el('priorityCode', { code: invert(statuses.priority as Record<string, string>)[sr.priority] ?? 'R', codeSystem: '2.16.840.1.113883.5.7' }) : undefined,
     element === 'observation' ? el('value', { 'xsi:type': 'CD', nullFlavor: 'NA' }) : undefined,
     ...(element === 'procedure' ? (sr.bodySite ?? []).map((b, i) => cd('targetSiteCode', b, { path: `${loc.path}.bodySite[${i}]`, warn: ctx.w.warn })) : []),
+    ...performers(ctx, sr.performer, `${loc.path}.performer`),
     ...nestedAll(ctx, sr.supportingInfo, `${loc.path}.supportingInfo`, relationship('COMP')),
     ...comments(ctx, sr.note),
   ]);
