@@ -10,6 +10,7 @@ import { registerCdaValidationOperation } from './cda/validation/operation.js';
 import { registerSubmitCdaOperation } from './documents/submit.js';
 import { setDocumentSink } from './hl7v2/intake.js';
 import { cdaDocumentSink } from './hl7v2/document-sink.js';
+import { installOutboxHook, registerDeliveryStatusOperation } from './exchange/index.js';
 import { refreshProfilesFromStore, registerValidationOperations, validateOnWrite } from './validation/operations.js';
 import { setTerminologyLoader } from './validation/supporting.js';
 import { installTerminologyWriteHook, refreshFromStore as refreshTerminology, registerTerminologyOperations, terminologyLoader } from './terminology/index.js';
@@ -33,6 +34,8 @@ export async function installModules(ctx: ApiContext): Promise<void> {
   registerCdaValidationOperation(); // POST $validate-cda (CI-SIS CDA documents)
   registerSubmitCdaOperation(); // POST $submit-cda: validate, convert and store a CDA document
   setDocumentSink(cdaDocumentSink); // HL7 v2 (MLLP) messages take the same path
+  installOutboxHook(); // accepted CDA documents are enqueued for Mon espace santé in their own transaction
+  registerDeliveryStatusOperation(); // GET DocumentReference/{id}/$delivery-status
   installTerminologyWriteHook();
   setTerminologyLoader(terminologyLoader);
   // Every write is validated against the base spec and its declared profiles (400 / 422).

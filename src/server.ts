@@ -11,6 +11,7 @@ import { installModules } from './modules.js';
 import { log } from './log.js';
 import { startRetentionSchedule } from './retention/schedule.js';
 import { startMllp } from './hl7v2/listener.js';
+import { mhdConfig, startDeliveryWorker } from './exchange/index.js';
 
 export interface Running {
   ctx: ApiContext;
@@ -41,6 +42,7 @@ export async function startServer(config: Config, db?: Db): Promise<Running> {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const retention = startRetentionSchedule(ctx); // first run one interval after start-up
+  const delivery = startDeliveryWorker(ctx, mhdConfig()); // Mon espace santé outbox (MHD_RECIPIENT_URL)
   const mllp = config.mllpPort
     ? await startMllp(ctx, { port: config.mllpPort, host: config.mllpHost, maxBytes: config.mllpMaxBytes, idleTimeoutMs: config.mllpIdleTimeoutMs, tls: config.mllpTls })
     : undefined;
@@ -50,6 +52,7 @@ export async function startServer(config: Config, db?: Db): Promise<Running> {
     url: `http://127.0.0.1:${port}`,
     async close() {
       await retention.stop();
+      await delivery.stop();
       await mllp?.close();
       await new Promise<void>((r) => server.close(() => r()));
       await ctx.db.close();

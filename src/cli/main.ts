@@ -8,6 +8,7 @@ import { tokenCommand } from './token.js';
 import { retentionCommand } from './retention.js';
 import { convertCommand } from './convert.js';
 import { sendHl7Command } from './send-hl7.js';
+import { outboxCommand } from './outbox.js';
 
 const program = new Command();
 program.name('oncofhir').description('FHIR R4 server and interoperability layer for French cancer documents').version('0.1.0');
@@ -19,5 +20,6 @@ program.addCommand(tokenCommand());
 program.addCommand(retentionCommand());
 program.addCommand(convertCommand());
 program.addCommand(sendHl7Command());
+program.addCommand(outboxCommand());
 program.showHelpAfterError();
 await program.parseAsync(process.argv);

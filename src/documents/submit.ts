@@ -35,6 +35,8 @@ import { CANONICAL_BASE, codeSystemUrl } from './canonical.js';
 import { detectFromCda } from './registry.js';
 import type { CdaConversion } from '../cda/to-fhir/convert.js';
 import type { DocumentType } from './types.js';
+import type { CdaElement } from '../cda/dom.js';
+import { withXdsMetadata, xdsMetadata } from '../exchange/metadata.js';
 import policy from './submit-policy.json' with { type: 'json' };
 
 const ACTORS = new Set(policy.actorTypes);
@@ -67,7 +69,7 @@ function modeOf(call: Call): Mode {
 }
 
 /** Validation → the conversion to store, or a 422 naming every blocking finding. */
-function validateAndConvert(call: Call, xml: string, mode: Mode): { type: DocumentType; version?: string; conv: CdaConversion; findings: CdaIssue[]; lenient: boolean } {
+function validateAndConvert(call: Call, xml: string, mode: Mode): { type: DocumentType; version?: string; conv: CdaConversion; findings: CdaIssue[]; lenient: boolean; doc: CdaElement } {
   const result = validateCda(xml, { xsdDir: call.ctx.config.cdaXsdDir ?? '' });
   const fatal = result.issues.filter((i) => i.severity === 'fatal');
   if (fatal.length || !result.document) throw new FhirError(422, fatal.map(withRule));
@@ -95,7 +97,7 @@ function validateAndConvert(call: Call, xml: string, mode: Mode): { type: Docume
   const conv = detected.type.toFhir(detected.doc) as CdaConversion;
   if (!conv.setId?.value) throw new FhirError(422, 'The document has no setId: it cannot be stored (replacement needs it)', 'required', ['/ClinicalDocument/setId']);
   if (conv.version === undefined) throw new FhirError(422, 'The document has no versionNumber: it cannot be stored', 'required', ['/ClinicalDocument/versionNumber']);
-  return { type: detected.type, version: detected.version, conv, findings: result.issues, lenient };
+  return { type: detected.type, version: detected.version, conv, findings: result.issues, lenient, doc: detected.doc };
 }
 
 // ---- the writes, through dispatch (each authorised by the operation's own permissions, and audited)
@@ -307,7 +309,7 @@ async function submitCda(call: Call): Promise<FhirResponse> {
   }
   const mode = modeOf(call);
   const xml = raw.toString('utf8');
-  const { type, version, conv, findings, lenient } = validateAndConvert(call, xml, mode);
+  const { type, version, conv, findings, lenient, doc } = validateAndConvert(call, xml, mode);
   const setKey = `${conv.setId!.system}|${conv.setId!.value}`;
   const ids = {
     bundle: stableUuid(setKey, 'Bundle'),
@@ -396,7 +398,8 @@ async function submitCda(call: Call): Promise<FhirResponse> {
     // The reference points to the versions of the Bundle and Composition it was stored with, so a
     // superseded DocumentReference still leads to its own content.
     const versioned = { ...ids, bundle: `${ids.bundle}/_history/${b.versionId ?? '1'}`, composition: `${ids.composition}/_history/${compositionVersion}` };
-    const docRef = documentReference(conv, type, version, versioned, refs, raw, previousDoc, lenient ? findings.filter((i) => i.severity !== 'information') : undefined);
+    // With the XDS classification (category, facility type, practice setting) that ITI-67 searches and the Mon espace santé delivery send.
+    const docRef = withXdsMetadata(documentReference(conv, type, version, versioned, refs, raw, previousDoc, lenient ? findings.filter((i) => i.severity !== 'information') : undefined), xdsMetadata(doc, type));
     await put(w, docRef);
     stored.push({ type: 'DocumentReference', id: ids.doc, status: 'created' });
     if (previousDoc) {

@@ -13,6 +13,7 @@ import { authenticate, challenge } from '../security/authenticate.js';
 import { AuthError } from '../security/errors.js';
 import { authRouter, smartConfiguration } from '../security/token-endpoint.js';
 import { CONTENT_TYPE, isCdaBody, parseBody, responseFormat, serialise, type Format } from './formats.js';
+import { rawBinaryAccept, sendRawBinary } from './binary-raw.js';
 import { bodyLimits, dbErrorToFhir, installHardening, rateLimit } from './hardening/index.js';
 import type { AuthContext, RequestSource } from '../security/auth-context.js';
 
@@ -75,7 +76,8 @@ async function handle(ctx: ApiContext, req: Request, res: Response): Promise<voi
   const pretty = query.some(([k, v]) => k === '_pretty' && v === 'true');
   let format: Format = 'json';
   try {
-    format = responseFormat(formatParam, req.get('accept'));
+    const rawBinary = rawBinaryAccept(req.method, req.path, formatParam, req.get('accept')); // ITI-68: the document itself
+    format = rawBinary ? 'json' : responseFormat(formatParam, req.get('accept'));
     if (!METHODS.has(req.method)) throw new FhirError(405, `Method ${req.method} is not supported`, 'not-supported');
     const contentType = req.get('content-type');
     const raw = Buffer.isBuffer(req.body) ? req.body : undefined;
@@ -108,6 +110,7 @@ async function handle(ctx: ApiContext, req: Request, res: Response): Promise<voi
     const { auth, source } = res.locals as { auth: AuthContext; source: RequestSource };
     await syncFromStore(ctx);
     const out = await dispatch({ ctx, req: fr, auth, source });
+    if (rawBinary) return sendRawBinary(res, out, rawBinary);
     send(ctx, res, fr, out, format, pretty);
   } catch (err) {
     if (err instanceof FhirError) return sendError(res, err, format, pretty);
