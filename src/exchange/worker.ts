@@ -5,6 +5,7 @@
 // dies mid-delivery leaves its rows due again once the lease ends). The result is written only if
 // the row is still the one claimed (same attempt count). Rows of one document set go out in order.
 // All state is in the database: a restart resumes where it stopped.
+import { idleJob, repeat, type RepeatingJob } from '../jobs/repeat.js';
 import type { ApiContext } from '../api/types.js';
 import { describeError, log } from '../log.js';
 import { auditSafely } from '../security/audit-hook.js';
@@ -105,39 +106,20 @@ export async function pollOnce(ctx: ApiContext, cfg: MhdConfig, opts: { now?: Da
   return summary;
 }
 
-export interface DeliveryWorker {
-  stop(): Promise<void>;
-}
+export type DeliveryWorker = RepeatingJob;
 
 /** Polls every MHD_POLL_MS (timer unref'd); nothing when no recipient is configured. */
 export function startDeliveryWorker(ctx: ApiContext, cfg: MhdConfig): DeliveryWorker {
   if (!cfg.recipientUrl) {
     log.info('Mon espace santé delivery off (MHD_RECIPIENT_URL unset): documents stay queued');
-    return { stop: async () => undefined };
+    return idleJob;
   }
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  const arm = () => {
-    timer = setTimeout(() => {
-      inFlight = pollOnce(ctx, cfg)
-        .then((s) => {
-          if (s.claimed) log.info('mhd deliveries', { ...s });
-        })
-        .catch((err) => log.error('mhd poll failed', describeError(err)))
-        .finally(() => {
-          inFlight = undefined;
-          if (!stopped) arm();
-        });
-    }, cfg.pollMs);
-    timer.unref();
-  };
-  arm();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight;
-    },
-  };
+  return repeat(cfg.pollMs, async () => {
+    try {
+      const s = await pollOnce(ctx, cfg);
+      if (s.claimed) log.info('mhd deliveries', { ...s });
+    } catch (err) {
+      log.error('mhd poll failed', describeError(err));
+    }
+  });
 }

@@ -3,6 +3,7 @@
 // lock held by one dedicated transaction for the whole run, so only one node runs at a time, and
 // skips the run if another node finished one less than an interval ago (retention_run). Nothing
 // is shared in memory between nodes. The timer is unref'd: it never keeps a process alive.
+import { idleJob, repeat, type RepeatingJob } from '../jobs/repeat.js';
 import type { Config } from '../config.js';
 import type { Db } from '../store/db.js';
 import { describeError, log } from '../log.js';
@@ -58,28 +59,13 @@ export async function scheduledRun(db: Db, config: Config, minGapMs: number, opt
   });
 }
 
-export interface RetentionSchedule {
-  /** Stops the timer and waits for a run in progress. */
-  stop(): Promise<void>;
-}
+export type RetentionSchedule = RepeatingJob;
 
 export function startRetentionSchedule(ctx: { db: Db; config: Config }): RetentionSchedule {
   const hours = ctx.config.retentionIntervalHours;
-  if (!hours) return { stop: async () => undefined };
+  if (!hours) return idleJob;
   const intervalMs = Math.min(hours * 3_600_000, MAX_TIMER_MS);
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  const arm = () => {
-    timer = setTimeout(() => {
-      inFlight = tick().finally(() => {
-        inFlight = undefined;
-        if (!stopped) arm();
-      });
-    }, intervalMs);
-    timer.unref();
-  };
-  const tick = async () => {
+  return repeat(intervalMs, async () => {
     try {
       const r = await scheduledRun(ctx.db, ctx.config, intervalMs * 0.9);
       if (r.ran && r.value) log.info('retention run', { ...r.value });
@@ -87,13 +73,5 @@ export function startRetentionSchedule(ctx: { db: Db; config: Config }): Retenti
     } catch (err) {
       log.error('retention run failed', describeError(err));
     }
-  };
-  arm();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight;
-    },
-  };
+  });
 }
