@@ -30,5 +30,8 @@ export function sendRawBinary(res: Response, out: FhirResponse, accepted: string
   if (out.versionId) res.set('ETag', `W/"${out.versionId}"`);
   if (out.lastModified) res.set('Last-Modified', new Date(out.lastModified).toUTCString());
   res.type(binary.contentType!);
+  // Stored content is never rendered on our origin (a text/html or SVG Binary could carry script):
+  // always a download, on top of CSP default-src 'none' and nosniff.
+  res.set('Content-Disposition', 'attachment');
   res.send(Buffer.from(binary.data ?? '', 'base64'));
 }

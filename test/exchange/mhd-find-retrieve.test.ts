@@ -80,6 +80,7 @@ describe.each(DB_KINDS)('ITI-67 / ITI-68 on %s', (kind) => {
     expect(raw.headers['content-type']).toMatch(/^application\/hl7-cda\+xml/);
     expect((raw.body as Buffer).toString('utf8')).toBe(xml);
     expect(raw.headers.etag).toBe('W/"1"');
+    expect(raw.headers['content-disposition']).toBe('attachment'); // never rendered on our origin
     const json = await request(s.app).get(url).set('accept', 'application/fhir+json');
     expect(json.body).toMatchObject({ resourceType: 'Binary', contentType: CDA });
     const wildcard = await request(s.app).get(url).set('accept', '*/*');
