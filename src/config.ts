@@ -64,6 +64,8 @@ export interface Config {
   mllpTls?: { key: string; cert: string; ca?: string };
   mllpMaxBytes: number;
   mllpIdleTimeoutMs: number;
+  /** Senders (MSH-3@MSH-4) allowed to file documents over MLLP; empty = any sender that reaches the port. */
+  mllpAllowedSenders: string[];
   // Retention (src/retention): data minimisation under the French health-data rules.
   /** Directly identifying data are pseudonymised this many months after a person's last use. */
   retentionIdentifyingMonths: number;
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mllpTls: env.MLLP_TLS_KEY && env.MLLP_TLS_CERT ? { key: env.MLLP_TLS_KEY, cert: env.MLLP_TLS_CERT, ca: env.MLLP_TLS_CA || undefined } : undefined,
     mllpMaxBytes: int('MLLP_MAX_BYTES', 32 * 1024 * 1024) || 32 * 1024 * 1024,
     mllpIdleTimeoutMs: int('MLLP_IDLE_TIMEOUT_MS', 300_000) || 300_000,
+    mllpAllowedSenders: (env.MLLP_ALLOWED_SENDERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     retentionIdentifyingMonths: int('RETENTION_IDENTIFYING_MONTHS', 24) || 24,
     retentionPseudonymisedYears: int('RETENTION_PSEUDONYMISED_YEARS', 20) || 20,
     retentionIntervalHours: int('RETENTION_INTERVAL_HOURS', 24),

@@ -49,6 +49,11 @@ export async function handleMessage(ctx: ApiContext, text: string, source: Intak
     return buildAck(code, parsed, interpreted.errors);
   }
   const msg = interpreted.message;
+  const allowed = ctx.config.mllpAllowedSenders;
+  if (allowed?.length && !allowed.includes(`${msg.sendingApplication}@${msg.sendingFacility}`)) {
+    await trace(ctx, msg, 'AR', source, [], 'sender not allowed');
+    return buildAck('AR', parsed, [{ segment: 'MSH', position: 1, field: 3, code: '204', message: `Sender ${msg.sendingApplication}@${msg.sendingFacility} is not allowed to file documents here` }]);
+  }
   const hash = createHash('sha256').update(text.replace(/\r\n|\n/g, '\r').trim()).digest('hex');
   const seen = await ctx.db.query<{ content_hash: string; ack: string }>(
     'SELECT content_hash, ack FROM hl7_message WHERE sending_application = $1 AND sending_facility = $2 AND control_id = $3',

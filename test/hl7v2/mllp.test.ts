@@ -106,6 +106,18 @@ describe.each(DB_KINDS)('MLLP listener on real sockets (%s), without a document 
     expect(errs(ack)[0][3].split('^')[0]).toBe(errCode);
     expect(errs(ack)[0][8]).toBeTruthy();
   });
+  it('refuses senders outside MLLP_ALLOWED_SENDERS (AR 204) and stores nothing', async () => {
+    s.ctx.config.mllpAllowedSenders = ['LIS-Y@LAB-Y'];
+    try {
+      const ack = await send(mdm({ controlId: 'S1' }));
+      expect(msa(ack)[1]).toBe('AR');
+      expect(errs(ack)[0][3].split('^')[0]).toBe('204');
+      const seen = await s.ctx.db.query("SELECT 1 FROM hl7_message WHERE control_id = 'S1'");
+      expect(seen.rows).toHaveLength(0);
+    } finally {
+      s.ctx.config.mllpAllowedSenders = [];
+    }
+  });
   it('answers a message cut by a dropped connection only once it is resent whole', async () => {
     const whole = frame(mdm({ controlId: 'CUT1' }).replace('MDM^T02^MDM_T02', 'ADT^A01^ADT_A01'));
     await new Promise<void>((resolve) => {
