@@ -9,6 +9,7 @@ import { retentionCommand } from './retention.js';
 import { convertCommand } from './convert.js';
 import { sendHl7Command } from './send-hl7.js';
 import { outboxCommand } from './outbox.js';
+import { linkCommand } from './link.js';
 
 const program = new Command();
 program.name('oncofhir').description('FHIR R4 server and interoperability layer for French cancer documents').version('0.1.0');
@@ -21,5 +22,6 @@ program.addCommand(retentionCommand());
 program.addCommand(convertCommand());
 program.addCommand(sendHl7Command());
 program.addCommand(outboxCommand());
+program.addCommand(linkCommand());
 program.showHelpAfterError();
 await program.parseAsync(process.argv);
