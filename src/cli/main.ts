@@ -10,6 +10,7 @@ import { convertCommand } from './convert.js';
 import { sendHl7Command } from './send-hl7.js';
 import { outboxCommand } from './outbox.js';
 import { linkCommand } from './link.js';
+import { indicatorsCommand } from './indicators.js';
 
 const program = new Command();
 program.name('oncofhir').description('FHIR R4 server and interoperability layer for French cancer documents').version('0.1.0');
@@ -23,5 +24,6 @@ program.addCommand(convertCommand());
 program.addCommand(sendHl7Command());
 program.addCommand(outboxCommand());
 program.addCommand(linkCommand());
+program.addCommand(indicatorsCommand());
 program.showHelpAfterError();
 await program.parseAsync(process.argv);
