@@ -4,7 +4,8 @@
 // XML) becomes CDA. What could not be mapped goes to stderr, one line each with its location (XPath
 // or FHIRPath). Exit 0 when converted (even with warnings), 1 when the document cannot be converted,
 // 2 on a usage error.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { usage, usageExitCodes } from './exit.js';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Bundle } from 'fhir/r4';
 import { fromXml, toXml } from '../fhir/xml/index.js';
@@ -57,23 +58,14 @@ export class UsageError extends Error {}
 /** One stderr line per issue: severity, location, message. */
 export const issueLine = (i: Issue): string => `${i.severity} ${(i.expression ?? []).join(', ') || '(document)'}: ${i.diagnostics}`;
 
-function usage(msg: string): never {
-  process.stderr.write(`error: ${msg}\n`);
-  process.exit(2);
-}
-
 export function convertCommand(): Command {
-  return new Command('convert')
+  return usageExitCodes(new Command('convert')
     .description('Convert a cancer document between CI-SIS CDA and a FHIR document Bundle (fiche RCP, PPS, CR-GM, CR-ACP)')
     .argument('<file>', 'a CDA document (.xml) or a FHIR document Bundle (.json, or FHIR .xml)')
     .addOption(new Option('--to <form>', 'target form (default: the other one)').choices(['fhir', 'cda']))
     .option('--out <file>', 'write the result to this file instead of stdout (FHIR: .xml writes FHIR XML)')
     .option('--quiet', 'do not list unmapped parts on stderr')
     .addHelpText('after', '\nExit status: 0 converted (unmapped parts, if any, listed on stderr), 1 the document cannot be converted, 2 usage error.\n')
-    .exitOverride((err: CommanderError) => {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
-      process.exit(2);
-    })
     .action((file: string, opts: { to?: 'fhir' | 'cda'; out?: string; quiet?: boolean }) => {
       if (!existsSync(file) || !statSync(file).isFile()) usage(`no such file: ${file}`);
       let result: ConvertOutput;
@@ -90,5 +82,5 @@ export function convertCommand(): Command {
       else process.stdout.write(result.text);
       if (!opts.quiet) for (const w of result.warnings) process.stderr.write(issueLine(w) + '\n');
       process.stderr.write(`${result.label} converted to ${result.to === 'cda' ? 'CDA' : 'FHIR'}${opts.out ? ` in ${opts.out}` : ''}; ${result.warnings.length} unmapped or adjusted part${result.warnings.length === 1 ? '' : 's'}.\n`);
-    });
+    }));
 }

@@ -1,7 +1,8 @@
 // `oncofhir validate <files|dirs…>`: validates FHIR JSON and XML files against the base spec, the profiles
 // they declare and --profile, with --with supporting resources; prints a report, OperationOutcomes (--json)
 // or JUnit XML (--junit). Exit 0 without errors, 1 with any error, 2 on a usage error.
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { usage, usageExitCodes } from './exit.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { OperationOutcome } from 'fhir/r4';
@@ -63,23 +64,14 @@ export function junitReport(reports: FileReport[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${reports.length}" failures="${failures}">\n  <testsuite name="oncofhir validate" tests="${reports.length}" failures="${failures}" errors="0">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
 }
 
-function usage(msg: string): never {
-  process.stderr.write(`error: ${msg}\n`);
-  process.exit(2);
-}
-
 export function validateCommand(): Command {
-  return new Command('validate')
+  return usageExitCodes(new Command('validate')
     .description('Validate FHIR resources (JSON or XML files) against R4 and profiles, and CI-SIS CDA documents (XML whose root is ClinicalDocument; XSD when CDA_XSD_DIR is set)')
     .argument('<paths...>', 'files or directories (searched recursively for .json and .xml)')
     .option('--profile <canonical>', 'also validate against this profile (StructureDefinition url)')
     .option('--with <path>', 'load supporting resources: StructureDefinitions, ValueSets, CodeSystems, referenced resources (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--json', 'print one OperationOutcome per file (a JSON array of {file, outcome})')
     .option('--junit <file>', 'write a JUnit XML report to this file')
-    .exitOverride((err: CommanderError) => {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
-      process.exit(2);
-    })
     .action((paths: string[], opts: { profile?: string; with: string[]; json?: boolean; junit?: string }) => {
       for (const p of [...paths, ...opts.with]) if (!existsSync(p)) usage(`no such file or directory: ${p}`);
       loadShippedProfiles(); // profiles/ of the project, with its value sets and code systems
@@ -95,5 +87,5 @@ export function validateCommand(): Command {
       } else process.stdout.write(textReport(reports) + '\n');
       if (opts.junit) writeFileSync(opts.junit, junitReport(reports));
       process.exitCode = reports.some((r) => r.errors) ? 1 : 0;
-    });
+    }));
 }

@@ -7,22 +7,21 @@ import type { ApiContext, Call, FhirResponse } from '../api/types.js';
 import { FhirError, type Issue } from '../fhir/errors.js';
 import { findMatches } from '../store/search/index.js';
 import type { AuthContext } from '../security/auth-context.js';
+import { child, findClinicalDocument, parseCda } from '../cda/dom.js';
 import type { CdaMessage } from './cda-message.js';
 import type { DocumentSink, SinkResult } from './intake.js';
 
 const issuesOf = (o: OperationOutcome | undefined): Issue[] =>
   (o?.issue ?? []).map((i) => ({ severity: i.severity, code: i.code, diagnostics: i.diagnostics ?? '', expression: i.expression }));
 
-const refsIn = (o: OperationOutcome | undefined): string[] => [
-  ...new Set((o?.issue ?? []).flatMap((i) => (i.diagnostics ?? '').match(/\b(?:DocumentReference|Bundle)\/[A-Za-z0-9\-.]{1,64}/g) ?? [])),
-];
-
 /** The CDA's own id (ClinicalDocument/id), to recognise a document already stored. */
 function cdaId(xml: string): { root: string; extension?: string } | undefined {
-  const m = /<id\b[^>]*>/.exec(xml.slice(xml.indexOf('<ClinicalDocument')));
-  if (!m) return undefined;
-  const root = /root="([^"]+)"/.exec(m[0])?.[1];
-  return root ? { root, extension: /extension="([^"]+)"/.exec(m[0])?.[1] } : undefined;
+  try {
+    const id = child(findClinicalDocument(parseCda(xml)), 'id');
+    return id?.attrs.root ? { root: id.attrs.root, extension: id.attrs.extension } : undefined;
+  } catch {
+    return undefined; // not parseable: $submit-cda has already said why
+  }
 }
 
 async function alreadyStored(ctx: ApiContext, xml: string): Promise<string[]> {
@@ -54,7 +53,7 @@ async function submit(ctx: ApiContext, msg: CdaMessage, auth: AuthContext): Prom
     return { status: 'invalid', issues: e.issues };
   }
   const outcome = out.resource as OperationOutcome | undefined;
-  return { status: 'stored', ids: refsIn(outcome), warnings: issuesOf(outcome).filter((i) => i.severity === 'warning') };
+  return { status: 'stored', ids: out.location ? [out.location] : [], warnings: issuesOf(outcome).filter((i) => i.severity === 'warning') };
 }
 
 async function remove(ctx: ApiContext, msg: CdaMessage, auth: AuthContext): Promise<SinkResult> {
