@@ -24,7 +24,7 @@ export function describeInteraction(req: FhirRequest): Interaction {
   const parts = req.path.split('/').filter(Boolean).map(safeDecode);
   const m = req.method === 'HEAD' ? 'GET' : req.method;
   const last = parts[parts.length - 1];
-  if (last?.startsWith('$')) return operation(req, parts, last.slice(1));
+  if (last?.startsWith('$')) return operation(parts, last.slice(1));
   const [a, b, c] = parts;
   const conditional = req.query.some(([k]) => !k.startsWith('_format') && k !== '_pretty');
   if (parts.length === 0) {
@@ -57,7 +57,7 @@ export function describeInteraction(req: FhirRequest): Interaction {
   return { subtype: 'unknown', action: 'E', type: a, needs: [] };
 }
 
-function operation(_req: FhirRequest, parts: string[], name: string): Interaction {
+function operation(parts: string[], name: string): Interaction {
   const op = getOperation(name);
   const type = parts.length >= 2 ? parts[0] : undefined;
   const id = parts.length === 3 ? parts[1] : undefined;
