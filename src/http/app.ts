@@ -12,7 +12,7 @@ import { describeError, log } from '../log.js';
 import { authenticate, challenge } from '../security/authenticate.js';
 import { AuthError } from '../security/errors.js';
 import { authRouter, smartConfiguration } from '../security/token-endpoint.js';
-import { CONTENT_TYPE, isCdaBody, parseBody, responseFormat, serialise, type Format } from './formats.js';
+import { CONTENT_TYPE, isCdaBody, isEr7Body, parseBody, responseFormat, serialise, type Format } from './formats.js';
 import { rawBinaryAccept, sendRawBinary } from './binary-raw.js';
 import { bodyLimits, dbErrorToFhir, installHardening, rateLimit } from './hardening/index.js';
 import type { AuthContext, RequestSource } from '../security/auth-context.js';
@@ -85,8 +85,8 @@ async function handle(ctx: ApiContext, req: Request, res: Response): Promise<voi
     let rawBody: Buffer | undefined;
     if (req.method === 'POST' && /\/_search$/.test(req.path) && (contentType ?? '').startsWith('application/x-www-form-urlencoded')) {
       query = [...query, ...new URLSearchParams(raw?.toString('utf8') ?? '').entries()];
-    } else if (raw?.length && isCdaBody(raw, contentType)) {
-      rawBody = raw; // a CDA document: parsed by the operation that takes it, not as FHIR
+    } else if (raw?.length && (isCdaBody(raw, contentType) || isEr7Body(raw, contentType))) {
+      rawBody = raw; // a CDA document or an HL7 v2 message: parsed by the operation that takes it, not as FHIR
     } else if (raw?.length) {
       body = parseBody(raw, contentType);
     }

@@ -70,6 +70,14 @@ export function isCdaBody(raw: Buffer, contentType: string | undefined): boolean
   return m?.[1] === 'ClinicalDocument';
 }
 
+/** Whether a body is an HL7 v2 message (ER7): its media type, or text/plain starting with MSH. Like a CDA
+ *  document, it reaches the operation ($validate-hl7v2) as FhirRequest.rawBody. */
+export function isEr7Body(raw: Buffer, contentType: string | undefined): boolean {
+  const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (mime === 'x-application/hl7-v2+er7' || mime === 'application/hl7-v2+er7' || mime === 'application/hl7-v2') return true;
+  return mime === 'text/plain' && raw.subarray(0, 3).toString('latin1') === 'MSH';
+}
+
 /** The parser parseBody uses for a Content-Type: JSON also for JSON Patch and for no Content-Type. */
 export function bodyKind(contentType: string | undefined): Format | undefined {
   const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();
