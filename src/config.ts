@@ -73,6 +73,8 @@ export interface Config {
   retentionPseudonymisedYears: number;
   /** Hours between scheduled retention runs (each node tries; one runs); 0 = not scheduled. */
   retentionIntervalHours: number;
+  /** Minutes between scheduled registry runs (linkage + consolidation; one node runs); 0 = on demand only. */
+  registryRunIntervalMinutes: number;
   /** HMAC key of patient pseudonyms; unset = a random key generated once and kept in the database. */
   pseudonymSecret?: string;
   /** Directory of the CDA schemas (CDA_extended.xsd or CDA.xsd and their includes); unset = no XSD check. */
@@ -125,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionIdentifyingMonths: int('RETENTION_IDENTIFYING_MONTHS', 24) || 24,
     retentionPseudonymisedYears: int('RETENTION_PSEUDONYMISED_YEARS', 20) || 20,
     retentionIntervalHours: int('RETENTION_INTERVAL_HOURS', 24),
+    registryRunIntervalMinutes: int('REGISTRY_RUN_INTERVAL_MINUTES', 60),
     pseudonymSecret: env.PSEUDONYM_SECRET || undefined,
     cdaXsdDir: cdaXsdDir(env),
     workers: env.DATABASE_URL ? (env.WORKERS ? int('WORKERS', 1) || 1 : availableParallelism()) : 1,

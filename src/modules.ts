@@ -13,6 +13,7 @@ import { registerHl7v2ValidationOperation } from './hl7v2/validate-operation.js'
 import { setDocumentSink } from './hl7v2/intake.js';
 import { cdaDocumentSink } from './hl7v2/document-sink.js';
 import { installOutboxHook, registerDeliveryStatusOperation } from './exchange/index.js';
+import { installRegistryIntakeHook } from './registry/store/intake.js';
 import { refreshProfilesFromStore, registerValidationOperations, validateOnWrite } from './validation/operations.js';
 import { setTerminologyLoader } from './validation/supporting.js';
 import { installTerminologyWriteHook, refreshFromStore as refreshTerminology, registerTerminologyOperations, terminologyLoader } from './terminology/index.js';
@@ -40,6 +41,7 @@ export async function installModules(ctx: ApiContext): Promise<void> {
   setDocumentSink(cdaDocumentSink); // HL7 v2 (MLLP) messages take the same path
   installOutboxHook(); // accepted CDA documents are enqueued for Mon espace santé in their own transaction
   registerDeliveryStatusOperation(); // GET DocumentReference/{id}/$delivery-status
+  installRegistryIntakeHook(); // accepted cancer documents yield registry source records in their own transaction
   installTerminologyWriteHook();
   setTerminologyLoader(terminologyLoader);
   // Every write is validated against the base spec and its declared profiles (400 / 422).

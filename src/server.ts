@@ -12,6 +12,7 @@ import { log } from './log.js';
 import { startRetentionSchedule } from './retention/schedule.js';
 import { startMllp } from './hl7v2/listener.js';
 import { mhdConfig, startDeliveryWorker } from './exchange/index.js';
+import { startRegistrySchedule } from './registry/store/schedule.js';
 
 export interface Running {
   ctx: ApiContext;
@@ -43,6 +44,7 @@ export async function startServer(config: Config, db?: Db): Promise<Running> {
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const retention = startRetentionSchedule(ctx); // first run one interval after start-up
   const delivery = startDeliveryWorker(ctx, mhdConfig()); // Mon espace santé outbox (MHD_RECIPIENT_URL)
+  const registry = startRegistrySchedule(ctx); // linkage + consolidation runs, export take-over
   const mllp = config.mllpPort
     ? await startMllp(ctx, { port: config.mllpPort, host: config.mllpHost, maxBytes: config.mllpMaxBytes, idleTimeoutMs: config.mllpIdleTimeoutMs, tls: config.mllpTls })
     : undefined;
@@ -53,6 +55,7 @@ export async function startServer(config: Config, db?: Db): Promise<Running> {
     async close() {
       await retention.stop();
       await delivery.stop();
+      await registry.stop();
       await mllp?.close();
       await new Promise<void>((r) => server.close(() => r()));
       await ctx.db.close();

@@ -16,6 +16,7 @@ import { CONTENT_TYPE, isCdaBody, isEr7Body, parseBody, responseFormat, serialis
 import { rawBinaryAccept, sendRawBinary } from './binary-raw.js';
 import { bodyLimits, dbErrorToFhir, installHardening, rateLimit } from './hardening/index.js';
 import type { AuthContext, RequestSource } from '../security/auth-context.js';
+import { registryRouter } from '../registry/http/router.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const WRITES = new Set(['POST', 'PUT', 'PATCH']);
@@ -39,6 +40,7 @@ export function createApp(ctx: ApiContext): express.Express {
   });
   app.use('/auth', ...(limiter ? [limiter] : []), authRouter(ctx));
   app.use(basePath, fhir);
+  app.use('/registry', authenticated(ctx, limiter), ...(limiter ? [limiter] : []), registryRouter(ctx)); // pseudonymised registry, own scopes
   app.use((req: Request, res: Response) => sendError(res, new FhirError(404, `Nothing here: the FHIR endpoint is ${basePath}`, 'not-found'), 'json', false));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const fmt = safeFormat(req);

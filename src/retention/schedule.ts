@@ -7,44 +7,14 @@ import { idleJob, repeat, type RepeatingJob } from '../jobs/repeat.js';
 import type { Config } from '../config.js';
 import type { Db } from '../store/db.js';
 import { describeError, log } from '../log.js';
+import { withClusterLock, type Locked } from '../jobs/cluster-lock.js';
 import { runRetention, type RetentionOptions, type RetentionSummary } from './run.js';
 
 const LOCK_KEY = 74_658_212; // constant for oncofhir retention (migrations use 74_658_211)
 const MAX_TIMER_MS = 2 ** 31 - 1; // setTimeout's ceiling (~24.8 days)
 
-const runningHere = new WeakSet<Db>();
-
-export type Locked<T> = { ran: true; value: T } | { ran: false };
-
-/**
- * Runs fn while holding the cluster-wide retention lock, or not at all if another process holds it.
- * On PostgreSQL the lock is a transaction-level advisory lock on one pooled connection, kept open
- * while fn works through the other connections (so DB_POOL_SIZE must be at least 2). PGlite is
- * one process with one connection, which an in-process guard covers.
- */
-export async function withRetentionLock<T>(db: Db, fn: () => Promise<T>): Promise<Locked<T>> {
-  if (runningHere.has(db)) return { ran: false };
-  runningHere.add(db);
-  try {
-    if (db.kind === 'pglite') return { ran: true, value: await fn() };
-    let failure: { error: unknown } | undefined;
-    const out = await db.transaction(async (tx): Promise<Locked<T>> => {
-      failure = undefined;
-      const { rows } = await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS got', [LOCK_KEY]);
-      if (!rows[0]?.got) return { ran: false };
-      try {
-        return { ran: true, value: await fn() };
-      } catch (error) {
-        failure = { error }; // not rethrown inside: a retryable SQLSTATE must not re-run the whole job
-        return { ran: false };
-      }
-    });
-    if (failure) throw failure.error;
-    return out;
-  } finally {
-    runningHere.delete(db);
-  }
-}
+/** Runs fn while holding the cluster-wide retention lock, or not at all if another process holds it. */
+export const withRetentionLock = <T>(db: Db, fn: () => Promise<T>): Promise<Locked<T>> => withClusterLock(db, LOCK_KEY, fn);
 
 /** One scheduled attempt: locked, and skipped if a run finished less than minGapMs ago. */
 export async function scheduledRun(db: Db, config: Config, minGapMs: number, opts: RetentionOptions = {}): Promise<Locked<RetentionSummary | null>> {
