@@ -3,7 +3,7 @@
 // tables of mapping.json; anything else is reported as unmapped, never guessed.
 import type { CodeableConcept, Extension } from 'fhir/r4';
 import mapping from './mapping.json' with { type: 'json' };
-import { formatTopography } from '../tumours/codes.js';
+import { formatTopography, mapIcd10 } from '../tumours/codes.js';
 import type { Behaviour, Laterality } from '../tumours/types.js';
 import { codeIn, codingsIn, familyOf, type DocumentView } from './document.js';
 
@@ -27,7 +27,12 @@ export function topographyOf(cc: CodeableConcept | undefined, doc: DocumentView,
     if (t?.startsWith('C')) return { topography: t, topographySystem: 'icd-o-3' };
   }
   const icd10 = codingsIn(cc, 'icd10').map((c) => formatTopography(c.code!)).find(Boolean);
-  if (icd10) return { topography: icd10, topographySystem: 'icd-10' };
+  if (icd10) {
+    // Kept as ICD-10: consolidation maps it (src/registry/tumours/rules/icd10-to-icdo3.json), with its note.
+    if (mapIcd10(icd10)) doc.inform(`ICD-10 ${icd10} is kept as an ICD-10 topography; consolidation maps it to ICD-O-3`, path);
+    else doc.warn(`ICD-10 ${icd10} has no ICD-O-3 topography (not a malignant or in situ neoplasm code the table maps); consolidation counts it as unknown primary C80.9`, path, 'code-invalid');
+    return { topography: icd10, topographySystem: 'icd-10' };
+  }
   for (const family of ['ncit', 'adicap'] as const) {
     const hit = codingsIn(cc, family).map((c) => TOPO_MAPS[family][c.code!]).find(Boolean);
     if (hit) return { topography: hit, topographySystem: 'icd-o-3' };

@@ -63,8 +63,9 @@ export function extractSourceRecords(bundle: Bundle): Extraction {
     const comp = first as Located<Composition>;
     const documentType = detectFromFhir(bundle)?.key ?? 'unknown';
     if (documentType === 'unknown') doc.warn('The Composition type is none of the cancer documents (fiche RCP, PPS, CR-GM, CR-ACP): no basis of diagnosis', `${comp.path}.type`, 'code-invalid');
-    const documentDate = datePart(comp.res.date ?? bundle.timestamp);
-    if (!documentDate) doc.warn(`The document date ${JSON.stringify(comp.res.date ?? bundle.timestamp ?? null)} is absent or malformed`, `${comp.path}.date`, 'value');
+    // Composition.date, else the Bundle timestamp (when this version was assembled).
+    const documentDate = datePart(comp.res.date) ?? datePart(bundle.timestamp);
+    if (!datePart(comp.res.date)) doc.warn(`The document date ${JSON.stringify(comp.res.date ?? null)} is absent or malformed${documentDate ? '; Bundle.timestamp is used' : ''}`, `${comp.path}.date`, 'value');
     const encounter = doc.resolve(comp.res.encounter);
     const candidates = new Candidates(doc);
     documentCandidates(doc, encounter?.res.resourceType === 'Encounter' ? (encounter as Located<Encounter>) : undefined, candidates);
