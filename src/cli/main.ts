@@ -11,6 +11,7 @@ import { sendHl7Command } from './send-hl7.js';
 import { outboxCommand } from './outbox.js';
 import { linkCommand } from './link.js';
 import { indicatorsCommand } from './indicators.js';
+import { registryCommand } from './registry.js';
 
 const program = new Command();
 program.name('oncofhir').description('FHIR R4 server and interoperability layer for French cancer documents').version('0.1.0');
@@ -25,5 +26,6 @@ program.addCommand(sendHl7Command());
 program.addCommand(outboxCommand());
 program.addCommand(linkCommand());
 program.addCommand(indicatorsCommand());
+program.addCommand(registryCommand());
 program.showHelpAfterError();
 await program.parseAsync(process.argv);

@@ -15,6 +15,7 @@ export function summaryText(s: RetentionSummary, config: { retentionIdentifyingM
     `Retention${s.dryRun ? ' (dry run, nothing changed)' : ''}: identifying data kept ${config.retentionIdentifyingMonths} months, pseudonymised data ${config.retentionPseudonymisedYears} years after last use.`,
     `${verb} ${s.pseudonymised} person(s) (${s.resourcesRewritten} resources, ${s.versionsRewritten} stored versions rewritten); ` +
       `${verb2} ${s.erased} person(s) (${s.resourcesErased} resources with all their versions${s.sharedKept ? `; ${s.sharedKept} shared with other persons kept` : ''}).`,
+    `Registry: ${s.registryIdentities} identity record(s) ${s.dryRun ? 'would be ' : ''}reduced to their person key.`,
   ].join('\n');
 }
 

@@ -11,6 +11,7 @@ import { deletedCandidates } from './compartment.js';
 import { cutoffsOf, dataUseOf, duePersons, type DuePerson } from './last-use.js';
 import { pseudonymisePerson, pseudonymSecret } from './pseudonymise.js';
 import { erasePerson } from './erase.js';
+import { pseudonymiseRegistryIdentities } from '../registry/store/retention.js';
 
 export interface RetentionOptions {
   dryRun?: boolean;
@@ -32,6 +33,8 @@ export interface RetentionSummary {
   resourcesErased: number;
   /** Compartment resources kept at erasure because they also belong to another stored person. */
   sharedKept: number;
+  /** Registry identity records reduced to their person key (src/registry/store/retention.ts). */
+  registryIdentities: number;
   dryRun: boolean;
 }
 
@@ -62,8 +65,10 @@ async function inTransaction<T>(db: Db, dryRun: boolean, fn: (tx: Queryable) => 
 export async function runRetention(db: Db, config: Config, opts: RetentionOptions = {}): Promise<RetentionSummary> {
   const dryRun = !!opts.dryRun;
   const now = opts.now ?? new Date();
-  const summary: RetentionSummary = { pseudonymised: 0, erased: 0, resourcesRewritten: 0, versionsRewritten: 0, resourcesErased: 0, sharedKept: 0, dryRun };
-  const due = await inTransaction(db, false, (tx) => duePersons(tx, cutoffsOf(config, now)));
+  const summary: RetentionSummary = { pseudonymised: 0, erased: 0, resourcesRewritten: 0, versionsRewritten: 0, resourcesErased: 0, sharedKept: 0, registryIdentities: 0, dryRun };
+  const cutoffs = cutoffsOf(config, now);
+  summary.registryIdentities = await inTransaction(db, dryRun, (tx) => pseudonymiseRegistryIdentities(tx, cutoffs.identifying));
+  const due = await inTransaction(db, false, (tx) => duePersons(tx, cutoffs));
   opts.onProgress?.(0, due.length);
   if (!due.length) return summary;
   const deleted = await inTransaction(db, false, (tx) => deletedCandidates(tx, due.map((p) => p.id)));

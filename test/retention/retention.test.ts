@@ -155,7 +155,7 @@ describe.each(DB_KINDS)('retention on %s', (kind) => {
     await write(db, patient('e', 'Esnault'), old);
     await recordAudit(db, { subtype: 'retention-purge', action: 'U', status: 200, agent: { subject: 'retention-job', clientId: 'oncofhir' }, entities: ['Patient/e'], patients: ['e'] });
     // a: Patient v1+v2, obs-a, rp-a, cond-a (v1); e: Patient v1. c: Patient, obs-c, obs-c2.
-    expected = { pseudonymised: 2, erased: 1, resourcesRewritten: 5, versionsRewritten: 6, resourcesErased: 3, sharedKept: 1, dryRun: false };
+    expected = { pseudonymised: 2, erased: 1, resourcesRewritten: 5, versionsRewritten: 6, resourcesErased: 3, sharedKept: 1, registryIdentities: 0, dryRun: false };
   });
   afterAll(async () => s.close());
 
@@ -256,7 +256,7 @@ describe.each(DB_KINDS)('retention on %s', (kind) => {
   it('does nothing on a second run, and the pseudonym stays the same', async () => {
     const before = (await current('Patient', 'a')).content;
     const r = await runRetention(db, s.ctx.config);
-    expect(r).toEqual({ pseudonymised: 0, erased: 0, resourcesRewritten: 0, versionsRewritten: 0, resourcesErased: 0, sharedKept: 0, dryRun: false });
+    expect(r).toEqual({ pseudonymised: 0, erased: 0, resourcesRewritten: 0, versionsRewritten: 0, resourcesErased: 0, sharedKept: 0, registryIdentities: 0, dryRun: false });
     expect((await current('Patient', 'a')).content).toBe(before);
   });
 

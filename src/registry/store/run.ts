@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../../store/db.js';
 import { withClusterLock, type Locked } from '../../jobs/cluster-lock.js';
 import { linkPrepared, prepareRecords } from '../linkage/link.js';
+import { prepare, type Prepared } from '../linkage/compare.js';
+import { isPseudonymised, type PseudonymisedTraits } from './retention.js';
 import { explainPair } from '../linkage/explain.js';
 import type { PairDecision, PersonRecord } from '../linkage/types.js';
 import { consolidate } from '../tumours/index.js';
@@ -22,15 +24,21 @@ export interface RunStats {
 }
 export type Progress = (phase: string, done: number, total: number) => void;
 
-interface IdentityRow { record_id: string; traits: ExtractedPerson; updated_at: string }
+interface IdentityRow { record_id: string; traits: ExtractedPerson | PseudonymisedTraits; person_key: string | null; updated_at: string }
 
 /** The FHIR id of a tumour's resources: stable while its first record stays its first. */
 export const caseId = (tumourId: string) => createHash('sha256').update(tumourId).digest('hex').slice(0, 40);
 
 const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
-function personRecord(row: IdentityRow): PersonRecord {
+/** A pseudonymised identity links only through its person key, used as its keyed INS. */
+function prepared(row: IdentityRow, key: Buffer): Prepared {
   const t = row.traits;
+  if (isPseudonymised(t)) return prepare({ recordId: row.record_id, birthName: '', givenNames: [], birthDate: t.birthDate, sex: t.sex }, row.person_key ?? undefined);
+  return prepareRecords([personRecord(row, t)], key)[0];
+}
+
+function personRecord(row: IdentityRow, t: ExtractedPerson): PersonRecord {
   return { recordId: row.record_id, ins: t.ins, birthName: t.birthName, usedName: t.usedName, givenNames: t.givenNames ?? [], birthDate: t.birthDate, sex: t.sex, birthplaceCode: t.birthplaceCode, postalCode: t.postalCode ?? t.residenceCode };
 }
 
@@ -40,15 +48,16 @@ export async function runRegistry(db: Db, key: Buffer, progress: Progress = () =
 
 async function run(db: Db, key: Buffer, progress: Progress): Promise<RunStats> {
   const started = performance.now();
-  const { rows: idRows } = await db.query<IdentityRow>('SELECT record_id, traits, updated_at FROM registry_identity WHERE NOT withdrawn ORDER BY record_id');
-  const identities = idRows.map((r) => ({ ...r, traits: parse<ExtractedPerson>(r.traits) }));
+  const { rows: idRows } = await db.query<IdentityRow>('SELECT record_id, traits, person_key, updated_at FROM registry_identity WHERE NOT withdrawn ORDER BY record_id');
+  const identities = idRows.map((r) => ({ ...r, traits: parse<ExtractedPerson | PseudonymisedTraits>(r.traits) }));
   const { rows: decisionRows } = await db.query<PairDecision>('SELECT a, b, decision FROM registry_link_decision');
-  const prepared = prepareRecords(identities.map(personRecord), key);
-  const linked = linkPrepared(prepared, { key, decisions: decisionRows, onProgress: progress });
+  const recs = identities.map((r) => prepared(r, key));
+  const linked = linkPrepared(recs, { key, decisions: decisionRows, onProgress: progress });
   const restricted = await restrictedRecordIds(db);
-  const byId = new Map(prepared.map((p) => [p.id, p] as const));
+  const byId = new Map(recs.map((p) => [p.id, p] as const));
+  const reduced = new Set(identities.filter((r) => isPseudonymised(r.traits)).map((r) => r.record_id));
   const review = linked.reviewPairs
-    .filter((p) => !restricted.has(p.a) && !restricted.has(p.b))
+    .filter((p) => !restricted.has(p.a) && !restricted.has(p.b) && !reduced.has(p.a) && !reduced.has(p.b))
     .map((p) => {
       const [a, b] = p.a < p.b ? [p.a, p.b] : [p.b, p.a];
       return { a, b, weight: p.weight, probability: p.probability, levels: explainPair(linked.model, byId.get(a)!, byId.get(b)!) };
@@ -74,7 +83,8 @@ async function run(db: Db, key: Buffer, progress: Progress): Promise<RunStats> {
   for (const cluster of linked.clusters) {
     const k = linked.personKeyOf.get(cluster[0])!;
     const t = latest.get(k)!.traits;
-    persons.push({ key: k, sex: t.sex, birthDate: t.birthDate, departement: departementOf(t.residenceCode, t.postalCode) ?? null, records: cluster.length });
+    const departement = isPseudonymised(t) ? t.departement : departementOf(t.residenceCode, t.postalCode);
+    persons.push({ key: k, sex: t.sex, birthDate: t.birthDate, departement: departement ?? null, records: cluster.length });
     const recs = sourcesOf.get(k);
     if (recs?.length) cases.push(...consolidate(recs, { sex: t.sex, birthDate: t.birthDate }));
     if (++done % 1000 === 0) progress('consolidate', done, linked.clusters.length);

@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS registry_identity (
   patient_id   text,                          -- clinical Patient id (restriction of processing is checked on it)
   traits       jsonb NOT NULL,                -- ExtractedPerson: INS, names, birth date, sex, birthplace, residence
   person_key   text,                          -- set by the last linkage run
+  pseudonymised_at timestamptz,               -- traits reduced to the keyed person (retention, 24 months)
   withdrawn    boolean NOT NULL DEFAULT false, -- the document was entered in error or deleted
   updated_at   timestamptz NOT NULL DEFAULT now()
 );
