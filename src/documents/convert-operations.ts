@@ -1,6 +1,6 @@
 // The two document conversions as read-only FHIR operations (nothing is stored), for the workbench
 // and for integrators who want the server's own answer rather than the CLI's:
-//   POST [base]/$cda-to-fhir   CDA body (as $validate-cda) → Parameters { bundle, outcome }
+//   POST [base]/$cda-to-fhir   CDA body (as $validate-cda) → Parameters { bundle, volet, outcome }
 //   POST [base]/Bundle/$to-cda FHIR document Bundle (JSON or XML) → Parameters { cda, volet, outcome }
 // Unreadable input answers 400; a readable document that is none of the cancer volets (or cannot be
 // converted) answers 422; both as an OperationOutcome.
@@ -33,6 +33,7 @@ function cdaToFhirOperation(call: Call): FhirResponse {
     resourceType: 'Parameters',
     parameter: [
       { name: 'bundle', resource: bundle },
+      { name: 'volet', valueCode: type.key },
       { name: 'outcome', resource: warningsOutcome(summary, warnings) },
     ],
   };

@@ -14,6 +14,7 @@ import { AuthError } from '../security/errors.js';
 import { authRouter, smartConfiguration } from '../security/token-endpoint.js';
 import { CONTENT_TYPE, isCdaBody, isEr7Body, parseBody, responseFormat, serialise, type Format } from './formats.js';
 import { rawBinaryAccept, sendRawBinary } from './binary-raw.js';
+import { webPages } from './web.js';
 import { bodyLimits, dbErrorToFhir, installHardening, rateLimit } from './hardening/index.js';
 import type { AuthContext, RequestSource } from '../security/auth-context.js';
 import { registryRouter } from '../registry/http/router.js';
@@ -40,6 +41,7 @@ export function createApp(ctx: ApiContext): express.Express {
   });
   app.use('/auth', ...(limiter ? [limiter] : []), authRouter(ctx));
   app.use(basePath, fhir);
+  app.use(webPages(basePath)); // the workbench and dashboard pages (static, built into web/dist)
   app.use('/registry', authenticated(ctx, limiter), ...(limiter ? [limiter] : []), registryRouter(ctx)); // pseudonymised registry, own scopes
   app.use((req: Request, res: Response) => sendError(res, new FhirError(404, `Nothing here: the FHIR endpoint is ${basePath}`, 'not-found'), 'json', false));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
