@@ -75,6 +75,19 @@ describe.each(DB_KINDS)('registry API (%s)', (kind) => {
     expect((await request(s.app).get('/registry/fhir/metadata')).body.rest[0].resource.map((x: { type: string }) => x.type)).toEqual(['Patient', 'Condition', 'BodyStructure', 'Provenance']);
   });
 
+  it('serves resources that conform to the registry profiles', async () => {
+    const cond = (await request(s.app).get('/registry/fhir/Condition?_count=1')).body.entry[0].resource;
+    const resources = [cond, (await request(s.app).get(`/registry/fhir/${cond.subject.reference}`)).body, (await request(s.app).get(`/registry/fhir/BodyStructure/${cond.id}`)).body];
+    for (const res of resources) {
+      expect(res.meta.profile[0]).toMatch(/^https:\/\/oncofhir\.fr\/StructureDefinition\/onco-registry-/);
+      const v = await request(s.app).post(`/fhir/${res.resourceType}/$validate`).send(res);
+      expect(v.body.issue.filter((i: { severity: string }) => i.severity === 'error'), JSON.stringify(v.body)).toEqual([]);
+    }
+    const named = { ...resources[1], name: [{ family: 'MARTIN' }] };
+    const v = await request(s.app).post('/fhir/Patient/$validate').send(named);
+    expect(v.body.issue.some((i: { severity: string; expression?: string[] }) => i.severity === 'error' && i.expression?.[0]?.startsWith('Patient.name'))).toBe(true);
+  });
+
   it.each([
     ['/registry/fhir/Condition?name=MARTIN', 400, 'name'],
     ['/registry/fhir/Condition?onset-date=2025-13-45x', 400, 'onset-date'],

@@ -9,14 +9,17 @@ import S from './fhir-systems.json' with { type: 'json' };
 export interface PersonRow { person_key: string; sex: string; birth_date: string; departement: string | null }
 export interface CaseRow { id: string; person_key: string; tumour: Tumour; updated_at: string | Date }
 
-const meta = (updated?: string | Date) => ({ tag: [S.registryTag], ...(updated ? { lastUpdated: new Date(updated).toISOString() } : {}) });
+const meta = (type: string, updated?: string | Date) => {
+  const profile = (S.profiles as Record<string, string>)[type];
+  return { ...(profile ? { profile: [profile] } : {}), tag: [S.registryTag], ...(updated ? { lastUpdated: new Date(updated).toISOString() } : {}) };
+};
 const basisLabel = (code: number) => basis.codes.find((c) => c.code === code)?.label;
 
 export function patientOf(p: PersonRow): Patient {
   return {
     resourceType: 'Patient',
     id: p.person_key,
-    meta: meta(),
+    meta: meta('Patient'),
     gender: (S.gender as Record<string, 'male' | 'female'>)[p.sex] ?? 'unknown',
     birthDate: p.birth_date.slice(0, 4), // the year is enough for ages and keeps re-identification harder
     ...(p.departement ? { address: [{ district: p.departement, country: 'FRA' }] } : {}),
@@ -36,7 +39,7 @@ export function conditionOf(c: CaseRow): Condition {
   return {
     resourceType: 'Condition',
     id: c.id,
-    meta: meta(c.updated_at),
+    meta: meta('Condition', c.updated_at),
     extension: ext,
     verificationStatus: { coding: [S.verification] },
     category: [{ coding: [S.conditionCategory] }],
@@ -54,7 +57,7 @@ export function bodyStructureOf(c: CaseRow): BodyStructure {
   return {
     resourceType: 'BodyStructure',
     id: c.id,
-    meta: meta(c.updated_at),
+    meta: meta('BodyStructure', c.updated_at),
     morphology: { coding: [{ system: S.icdO3, code: `${t.morphology}/${t.behaviour}` }] },
     location: { coding: [{ system: S.icdO3, code: t.topography }] },
     ...(side ? { locationQualifier: [{ coding: [side] }] } : {}),
@@ -67,7 +70,7 @@ export function provenanceOf(c: CaseRow): Provenance {
   return {
     resourceType: 'Provenance',
     id: c.id,
-    meta: meta(c.updated_at),
+    meta: meta('Provenance', c.updated_at),
     target: [{ reference: `Condition/${c.id}` }, { reference: `BodyStructure/${c.id}` }],
     recorded: new Date(c.updated_at).toISOString(),
     activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'DERIVE' }], text: 'IARC/IACR 2004 multiple-primary consolidation' },
