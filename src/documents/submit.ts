@@ -14,7 +14,7 @@
 // answer and recorded on the DocumentReference (contained OperationOutcome, tag lenient).
 import { createHash } from 'node:crypto';
 import type {
-  Binary, Bundle, Composition, DocumentReference, FhirResource, Identifier, OperationOutcome, Patient, Reference, Resource,
+  Binary, Bundle, Composition, DocumentReference, FhirResource, Identifier, OperationOutcome, Reference, Resource,
 } from 'fhir/r4';
 import { registerOperation } from '../api/operations.js';
 import { dispatch } from '../api/router.js';
@@ -37,10 +37,11 @@ import type { CdaConversion } from '../cda/to-fhir/convert.js';
 import type { DocumentType } from './types.js';
 import type { CdaElement } from '../cda/dom.js';
 import { withXdsMetadata, xdsMetadata } from '../exchange/metadata.js';
+import { lookUpActors } from './actor-lookup.js';
+import { planActors } from './actor-plan.js';
 import policy from './submit-policy.json' with { type: 'json' };
 
 const ACTORS = new Set(policy.actorTypes);
-const INS = new Set(policy.insSystems);
 const LENIENT_TAG = { system: codeSystemUrl(policy.tag.system), code: policy.tag.code, display: policy.tag.display };
 
 type Mode = 'strict' | 'lenient';
@@ -127,25 +128,39 @@ async function put(w: Writer, resource: Resource): Promise<FhirResponse> {
   }
 }
 
-/** Creates a new document's own resources in one batch (one INSERT per table instead of a PUT
- *  each), each validated as a PUT would be, with the same fallback when a profile is not met. */
-async function createAll(w: Writer, resources: Resource[]): Promise<FhirResponse[]> {
+/** Creates resources that do not exist yet in one batch (one INSERT per table instead of a PUT each).
+ *  `conforming` were validated already (the document Bundle they come from, as a whole); each of
+ *  `others` is validated as a PUT would be, with the same fallback when a profile is not met. */
+async function createAll(w: Writer, conforming: Resource[], others: Resource[]): Promise<FhirResponse[]> {
   const inner: Call = { ...w.call, tx: w.tx, afterCommit: w.afterCommit, auth: w.call.auth ? { ...w.call.auth, unrestricted: true } : undefined };
-  const items = resources.map((r) => {
-    let checked: Resource;
+  const checked = others.map((r) => {
     try {
-      checked = checkIncoming(r, r.resourceType);
+      return checkIncoming(r, r.resourceType);
     } catch (err) {
-      checked = checkIncoming(withoutProfile(w, r, err), r.resourceType);
+      return checkIncoming(withoutProfile(w, r, err), r.resourceType);
     }
-    return { type: r.resourceType, id: r.id!, resource: checked };
   });
-  const created = await createMany(w.tx, inner, items);
+  const resources = [...conforming, ...checked];
+  const created = await createMany(w.tx, inner, resources.map((r) => ({ type: r.resourceType, id: r.id!, resource: r })));
   for (const [n, r] of resources.entries()) {
     const req: FhirRequest = { method: 'PUT', path: `${r.resourceType}/${r.id}`, query: [], headers: {} };
     await auditInteraction({ ...inner, req }, describeInteraction(req), 201, created[n]);
   }
   return created;
+}
+
+/** Whether the document Bundle passes the write-time validation as a whole: the base rules and every
+ *  profile, of the Bundle and of each entry, with references resolved inside the Bundle (and their
+ *  target profiles checked). Its entries are then stored without being validated again: they differ
+ *  only by their urn:uuid references, replaced by the stored resources those entries became. */
+function documentConforms(bundle: Bundle): boolean {
+  try {
+    checkIncoming(bundle, 'Bundle');
+    return true;
+  } catch (err) {
+    if (err instanceof FhirError && (err.status === 400 || err.status === 422)) return false; // the per-resource path says which resource breaks what
+    throw err;
+  }
 }
 
 /** The resource without its profile claims, after a 422 against them (rethrows anything else). */
@@ -178,60 +193,54 @@ async function read<T extends Resource>(q: Queryable, type: string, id: string):
 
 const criteria = (i: Identifier) => new URLSearchParams({ identifier: `${i.system}|${i.value}` }).toString();
 
-async function matchByIdentifier(q: Queryable, type: string, ids: Identifier[] | undefined): Promise<string | undefined> {
-  for (const i of ids ?? []) {
-    if (!i.system || !i.value) continue;
-    const found = await findMatches(q, type, criteria(i), 2);
-    if (found.length) return found[0].id;
-  }
-  return undefined;
+/** What is stored already under the ids this version will use, in one query: the Composition and
+ *  Bundle of an earlier version, and whether any id was ever used (even by a deleted resource). */
+async function storedState(q: Queryable, ids: { bundle: string; composition: string; doc: string; binary: string }, owned: Resource[]): Promise<{ composition?: Composition; bundle?: Bundle; usedOwned: boolean; usedOthers: boolean }> {
+  const keys = [...owned.map((r) => [r.resourceType, r.id!]), ['Bundle', ids.bundle], ['Binary', ids.binary], ['DocumentReference', ids.doc]];
+  const { rows } = await q.query<{ type: string; id: string; deleted: boolean; content: string | null }>(
+    `SELECT type, id, deleted, CASE WHEN (type = 'Composition' AND id = $3) OR (type = 'Bundle' AND id = $4) THEN content END AS content
+       FROM resource WHERE (type, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    [keys.map((k) => k[0]), keys.map((k) => k[1]), ids.composition, ids.bundle],
+  );
+  const live = (type: string) => rows.find((r) => r.type === type && !r.deleted && r.content)?.content;
+  const ownedKeys = new Set(owned.map((r) => `${r.resourceType}/${r.id}`));
+  const composition = live('Composition'), bundle = live('Bundle');
+  return {
+    composition: composition ? (JSON.parse(composition) as Composition) : undefined,
+    bundle: bundle ? (JSON.parse(bundle) as Bundle) : undefined,
+    usedOwned: rows.some((r) => ownedKeys.has(`${r.type}/${r.id}`)),
+    usedOthers: rows.some((r) => !ownedKeys.has(`${r.type}/${r.id}`)),
+  };
 }
 
-const insOf = (p: Patient | undefined) => p?.identifier?.find((i) => INS.has(i.system ?? ''));
-
-/** The Patient: matched by its INS; without an INS (or none stored yet), by its other identifiers,
- *  but never onto a person with a different INS. A match gets the identifiers it lacked. */
-async function storePatient(w: Writer, patient: Patient): Promise<string> {
-  const ins = insOf(patient);
-  let found = ins ? await matchByIdentifier(w.tx, 'Patient', [ins]) : undefined;
-  let existing = found ? await read<Patient>(w.tx, 'Patient', found) : undefined;
-  if (!found) {
-    const local = (patient.identifier ?? []).filter((i) => !INS.has(i.system ?? ''));
-    const candidate = await matchByIdentifier(w.tx, 'Patient', local);
-    const stored = candidate ? await read<Patient>(w.tx, 'Patient', candidate) : undefined;
-    const storedIns = insOf(stored);
-    if (candidate && ins && storedIns && `${storedIns.system}|${storedIns.value}` !== `${ins.system}|${ins.value}`) {
-      w.warnings.push({ severity: 'warning', code: 'conflict', diagnostics: `A local identifier of the patient already names Patient/${candidate}, whose INS differs (${storedIns.value} ≠ ${ins.value}): they are kept as two people`, expression: ['/ClinicalDocument/recordTarget/patientRole/id'] });
-    } else if (candidate) [found, existing] = [candidate, stored];
+/** The document's actors, in order, matched or written (actor-plan.ts); returns the Patient's id. */
+async function storeActors(w: Writer, actors: { fullUrl: string; resource: Resource }[], map: Map<string, string>): Promise<string> {
+  const resources = actors.map((a) => a.resource);
+  let plan = planActors(resources, await lookUpActors(w.tx, resources));
+  if (plan.locks.length) {
+    // One creation (or completion) of a person or shared actor at a time: lock, then decide again.
+    await w.tx.query('SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) AS k ORDER BY k', [plan.locks]);
+    plan = planActors(resources, await lookUpActors(w.tx, resources));
   }
-  if (!found) {
-    const res = await put(w, patient);
-    w.stored.push({ type: 'Patient', id: patient.id!, status: res.status === 201 ? 'created' : 'updated' });
-    return patient.id!;
+  w.warnings.push(...plan.warnings);
+  let patientId = '';
+  for (const [n, { fullUrl, resource }] of actors.entries()) {
+    const t = resource.resourceType;
+    const d = plan.decisions[n];
+    let id: string;
+    if (d.kind === 'matched') w.stored.push({ type: t, id: (id = d.id), status: 'matched' });
+    else if (d.kind === 'complete') {
+      await put(w, d.resource);
+      w.stored.push({ type: t, id: (id = d.id), status: 'updated' });
+    } else {
+      const r = rewrite(resource, map);
+      const res = await put(w, r);
+      w.stored.push({ type: t, id: (id = r.id!), status: d.shared || res.status === 201 ? 'created' : 'updated' });
+    }
+    if (t === 'Patient') patientId = id;
+    map.set(fullUrl, `${t}/${id}`);
   }
-  const known = new Set((existing?.identifier ?? []).map((i) => `${i.system}|${i.value}`));
-  const added = (patient.identifier ?? []).filter((i) => !known.has(`${i.system}|${i.value}`));
-  if (existing && added.length) {
-    await put(w, { ...existing, identifier: [...(existing.identifier ?? []), ...added] } as Patient);
-    w.stored.push({ type: 'Patient', id: found, status: 'updated' });
-  } else w.stored.push({ type: 'Patient', id: found, status: 'matched' });
-  return found;
-}
-
-/** A shared actor: matched by identifier, or kept if already stored under its id, else created. */
-async function storeActor(w: Writer, r: Resource): Promise<string> {
-  const found = await matchByIdentifier(w.tx, r.resourceType, (r as { identifier?: Identifier[] }).identifier);
-  if (found) {
-    w.stored.push({ type: r.resourceType, id: found, status: 'matched' });
-    return found;
-  }
-  if (await read(w.tx, r.resourceType, r.id!)) {
-    w.stored.push({ type: r.resourceType, id: r.id!, status: 'matched' });
-    return r.id!;
-  }
-  await put(w, r);
-  w.stored.push({ type: r.resourceType, id: r.id!, status: 'created' });
-  return r.id!;
+  return patientId;
 }
 
 /** Rewrites urn:uuid references of the document into server references (Type/id). */
@@ -322,86 +331,75 @@ async function submitCda(call: Call): Promise<FhirResponse> {
   const warnings: Issue[] = [];
   let previousDoc: string | undefined;
   let patientId = '';
+  // The FHIR document itself, as converted (self-contained, urn:uuid references).
+  const bundle: Bundle = { ...conv.result, id: ids.bundle, ...(lenient ? { meta: { ...conv.result.meta, tag: [LENIENT_TAG] } } : {}) };
   await call.ctx.db.transaction(async (tx) => {
     stored.length = 0;
     warnings.length = 0;
     afterCommit.length = 0;
     const w: Writer = { call, tx, afterCommit, stored, warnings };
-    // One submission of a setId at a time, and one creation of a person at a time.
+    // One submission of a setId at a time.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`submit-cda|${setKey}`]);
-    const prevComposition = await read<Composition>(tx, 'Composition', ids.composition);
+    const entries = conv.result.entry!.map((e) => ({ fullUrl: e.fullUrl!, resource: e.resource as FhirResource }));
+    const owned = entries.filter((e) => !policy.actorOrder.includes(e.resource.resourceType));
+    const state = await storedState(tx, ids, owned.map((e) => e.resource));
+    const prevComposition = state.composition;
     const prevVersion = Number(prevComposition?.extension?.find((e) => e.url === policy.versionExtension)?.valueString ?? NaN);
     if (prevComposition && !(conv.version! > prevVersion)) {
       throw new FhirError(409, `Version ${conv.version} of document ${setKey} is not newer than the stored version ${Number.isNaN(prevVersion) ? '(unknown)' : prevVersion}: a replacement needs a higher versionNumber`, 'conflict', ['/ClinicalDocument/versionNumber']);
     }
     const previousRefs = await findMatches(tx, 'DocumentReference', `${criteria(conv.setId as Identifier)}&status=current`, 10);
     previousDoc = previousRefs.find((r) => r.id !== ids.doc)?.id;
-    const entries = conv.result.entry!.map((e) => ({ fullUrl: e.fullUrl!, resource: e.resource as FhirResource }));
     const map = new Map<string, string>(entries.map((e) => [e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`]));
-    const patient = entries.find((e) => e.resource.resourceType === 'Patient')!;
-    const insKey = (patient.resource as Patient).identifier?.find((i) => INS.has(i.system ?? '')) ?? (patient.resource as Patient).identifier?.[0];
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`patient|${insKey?.system}|${insKey?.value}`]);
     // Actors first (Practitioner, Organization before the roles that point to them), matched or created.
-    for (const t of policy.actorOrder) {
-      for (const e of entries.filter((x) => x.resource.resourceType === t)) {
-        const r = rewrite(e.resource, map);
-        let id: string;
-        if (t === 'Patient') id = await storePatient(w, r as Patient);
-        else if ((r as { identifier?: Identifier[] }).identifier?.length || t === 'PractitionerRole') id = await storeActor(w, r);
-        else {
-          // An actor without an identifier belongs to this document (its id derives from the setId).
-          const res = await put(w, r);
-          stored.push({ type: t, id: (id = r.id!), status: res.status === 201 ? 'created' : 'updated' });
-        }
-        if (t === 'Patient') patientId = id;
-        map.set(e.fullUrl, `${t}/${id}`);
-      }
-    }
+    patientId = await storeActors(w, policy.actorOrder.flatMap((t) => entries.filter((x) => x.resource.resourceType === t)), map);
     if (prevComposition?.subject?.reference && prevComposition.subject.reference !== `Patient/${patientId}`) {
       warnings.push({ severity: 'warning', code: 'business-rule', diagnostics: `This version is about Patient/${patientId}, the version it replaces about ${prevComposition.subject.reference}`, expression: ['/ClinicalDocument/recordTarget'] });
     }
     // Then what the document owns: same ids as the previous version, so a replacement updates them.
-    const owned = entries.filter((e) => !policy.actorOrder.includes(e.resource.resourceType));
-    const keep = new Set<string>();
-    let compositionVersion = '1';
     const ownedResources = owned.map((e) => rewrite(e.resource, map));
-    // A first version whose ids were never used (not even by a deleted resource): created in one batch.
-    const used = prevComposition
-      ? 1
-      : (await tx.query<{ n: number }>('SELECT count(*) AS n FROM resource WHERE (type, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))', [ownedResources.map((r) => r.resourceType), ownedResources.map((r) => r.id!)])).rows[0].n;
-    const results = Number(used) ? [] : await createAll(w, ownedResources);
-    for (const [n, r] of ownedResources.entries()) {
-      const res = results[n] ?? (await put(w, r));
-      if (r.resourceType === 'Composition') compositionVersion = res.versionId ?? '1';
-      keep.add(`${r.resourceType}/${r.id}`);
-      stored.push({ type: r.resourceType, id: r.id!, status: res.status === 201 ? 'created' : 'updated' });
-    }
-    // What the earlier version had and this one has not: deleted (history keeps it).
-    const prevBundle = await read<Bundle>(tx, 'Bundle', ids.bundle);
-    for (const e of prevBundle?.entry ?? []) {
-      const r = e.resource;
-      if (!r?.id || ACTORS.has(r.resourceType) || keep.has(`${r.resourceType}/${r.id}`)) continue;
-      if (await read(tx, r.resourceType, r.id)) {
-        await send(w, 'DELETE', `${r.resourceType}/${r.id}`);
-        stored.push({ type: r.resourceType, id: r.id, status: 'deleted' });
-      }
-    }
-    // The FHIR document itself, as converted (self-contained, urn:uuid references).
-    const bundle: Bundle = { ...conv.result, id: ids.bundle, ...(lenient ? { meta: { ...conv.result.meta, tag: [LENIENT_TAG] } } : {}) };
-    const b = await put(w, bundle);
-    stored.push({ type: 'Bundle', id: ids.bundle, status: b.status === 201 ? 'created' : 'updated' });
-    // The original, and its reference.
     const binary: Binary = { resourceType: 'Binary', id: ids.binary, contentType: 'application/hl7-cda+xml', securityContext: { reference: `Patient/${patientId}` }, data: raw.toString('base64') };
-    await put(w, binary);
-    stored.push({ type: 'Binary', id: ids.binary, status: 'created' });
     const refs = (r: Reference | undefined) => (r?.reference && map.has(r.reference) ? { reference: map.get(r.reference)! } : undefined);
     // The reference points to the versions of the Bundle and Composition it was stored with, so a
-    // superseded DocumentReference still leads to its own content.
-    const versioned = { ...ids, bundle: `${ids.bundle}/_history/${b.versionId ?? '1'}`, composition: `${ids.composition}/_history/${compositionVersion}` };
-    // With the XDS classification (category, facility type, practice setting) that ITI-67 searches and the Mon espace santé delivery send.
-    const docRef = withXdsMetadata(documentReference(conv, type, version, versioned, refs, raw, previousDoc, lenient ? findings.filter((i) => i.severity !== 'information') : undefined), xdsMetadata(doc, type));
-    await put(w, docRef);
-    stored.push({ type: 'DocumentReference', id: ids.doc, status: 'created' });
+    // superseded DocumentReference still leads to its own content; with the XDS classification
+    // (category, facility type, practice setting) that ITI-67 searches and the Mon espace santé delivery send.
+    const docRefAt = (bundleVersion: string, compositionVersion: string) => withXdsMetadata(
+      documentReference(conv, type, version, { ...ids, bundle: `${ids.bundle}/_history/${bundleVersion}`, composition: `${ids.composition}/_history/${compositionVersion}` }, refs, raw, previousDoc, lenient ? findings.filter((i) => i.severity !== 'information') : undefined),
+      xdsMetadata(doc, type),
+    );
+    if (!prevComposition && !state.usedOwned && !state.usedOthers && documentConforms(bundle)) {
+      // A new document that conforms as a whole: validated once (above), stored in one batch.
+      const docRef = docRefAt('1', '1');
+      await createAll(w, [...ownedResources, bundle], [binary, docRef]);
+      for (const r of [...ownedResources, bundle, binary, docRef]) stored.push({ type: r.resourceType, id: r.id!, status: 'created' });
+    } else {
+      // A first version whose ids were never used (not even by a deleted resource): created in one batch.
+      const results = state.usedOwned ? [] : await createAll(w, [], ownedResources);
+      let compositionVersion = '1';
+      const keep = new Set<string>();
+      for (const [n, r] of ownedResources.entries()) {
+        const res = results[n] ?? (await put(w, r));
+        if (r.resourceType === 'Composition') compositionVersion = res.versionId ?? '1';
+        keep.add(`${r.resourceType}/${r.id}`);
+        stored.push({ type: r.resourceType, id: r.id!, status: res.status === 201 ? 'created' : 'updated' });
+      }
+      // What the earlier version had and this one has not: deleted (history keeps it).
+      for (const e of state.bundle?.entry ?? []) {
+        const r = e.resource;
+        if (!r?.id || ACTORS.has(r.resourceType) || keep.has(`${r.resourceType}/${r.id}`)) continue;
+        if (await read(tx, r.resourceType, r.id)) {
+          await send(w, 'DELETE', `${r.resourceType}/${r.id}`);
+          stored.push({ type: r.resourceType, id: r.id, status: 'deleted' });
+        }
+      }
+      const b = await put(w, bundle);
+      stored.push({ type: 'Bundle', id: ids.bundle, status: b.status === 201 ? 'created' : 'updated' });
+      // The original, and its reference.
+      await put(w, binary);
+      stored.push({ type: 'Binary', id: ids.binary, status: 'created' });
+      await put(w, docRefAt(b.versionId ?? '1', compositionVersion));
+      stored.push({ type: 'DocumentReference', id: ids.doc, status: 'created' });
+    }
     if (previousDoc) {
       const prev = await read<DocumentReference>(tx, 'DocumentReference', previousDoc);
       if (prev) {

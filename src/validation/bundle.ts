@@ -17,7 +17,7 @@ const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && 
 const entriesOf = (b: Json): Json[] => (Array.isArray(b.entry) ? b.entry.filter(isObj) : []);
 
 /** Base of a RESTful fullUrl: `http://x/fhir/Patient/1` → `http://x/fhir/`. */
-function baseOf(fullUrl: string): string | undefined {
+export function baseOf(fullUrl: string): string | undefined {
   const m = fullUrl.match(/^(.*\/)[A-Z][A-Za-z]+\/[^/]+(\/_history\/[^/]+)?$/);
   return m?.[1];
 }

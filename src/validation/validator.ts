@@ -7,7 +7,7 @@ import { isPrimitiveType, resourceInfo } from '../fhir/type-model.js';
 import { checkBinding, checkCode, checkCoding } from './bindings.js';
 import { attachmentSize, validateQuestionnaireResponse } from './questionnaire.js';
 import { supportingResource } from './supporting.js';
-import { bundleRules, indexBundle, type BundleIndex } from './bundle.js';
+import { baseOf, bundleRules, indexBundle, type BundleIndex } from './bundle.js';
 import { compiledProfile, typeRoot, type ElementNode } from './compile.js';
 import type { Env } from './invariants.js';
 import { deepEqual, matchesPattern, show } from './match.js';
@@ -33,6 +33,9 @@ interface Scope {
   bundle?: BundleIndex;
   /** fullUrl of the Bundle entry being validated (for relative references). */
   fullUrl?: string;
+  /** Verdicts of the invariants evaluated on each value of this resource: a profile's snapshot repeats
+   *  the base definition's constraints, which need not be evaluated twice on the same value. */
+  verdicts?: WeakMap<object, Map<string, boolean | undefined>>;
 }
 
 interface Item { value: unknown; meta: unknown; path: string }
@@ -66,7 +69,12 @@ class Walker {
   private demote = false;
   private readonly hooks: SliceHooks;
 
-  constructor(private readonly options: ValidateOptions) {
+  constructor(
+    private readonly options: ValidateOptions,
+    /** Whether a resource conforms to a profile, per resource object, Bundle and base url: a document
+     *  refers to its Patient from every entry, and each reference checks the same target profile. */
+    private readonly conformance = new WeakMap<Json, Map<string, boolean>>(),
+  ) {
     this.hooks = {
       resolve: (ref) => this.currentScope && this.resolveReference(ref, this.currentScope)?.resource,
       conforms: (value, type, profiles) => profiles.some((p) => this.conforms(value, type, p)),
@@ -186,8 +194,19 @@ class Walker {
   }
 
   private invariants(value: unknown, node: ElementNode, path: string, scope: Scope, type?: string): void {
+    if (!node.invariants.length) return;
+    const known = typeof value === 'object' && value !== null ? (scope.verdicts ??= new WeakMap()) : undefined;
+    let verdicts = known?.get(value as object);
+    if (known && !verdicts) known.set(value as object, (verdicts = new Map()));
     for (const inv of node.invariants) {
-      const ok = inv.test(value, scope.env, type);
+      // Same constraint (key and expression) on the same element path, value and resource: same verdict.
+      const k = verdicts && `${node.path}|${type ?? ''}|${inv.key}|${inv.expression}`;
+      let ok: boolean | undefined;
+      if (k && verdicts!.has(k)) ok = verdicts!.get(k);
+      else {
+        ok = inv.test(value, scope.env, type);
+        if (k) verdicts!.set(k, ok);
+      }
       if (ok === false) this.add(inv.severity, 'invariant', path, `Constraint ${inv.key} failed: ${inv.human}`);
     }
   }
@@ -462,15 +481,37 @@ class Walker {
       return false;
     }
     if (!cp || !isObj(value)) return false;
-    const sub = new Walker(this.options);
+    // A whole resource's conformance depends only on it, the profile and where its references resolve
+    // (the Bundle, and the base of a RESTful fullUrl): computed once per validation.
+    const whole = !cp.root.path.includes('.') && typeof value.resourceType === 'string';
+    if (whole && cp.type !== value.resourceType) return false; // would fail at once: "Profile … applies to …"
+    const key = whole ? `${profile}|${bundleKey(this.currentScope)}` : '';
+    const known = whole ? this.conformance.get(value)?.get(key) : undefined;
+    if (known !== undefined) return known;
+    const sub = new Walker(this.options, this.conformance);
     sub.currentScope = this.currentScope;
     const scope = this.currentScope ?? { env: { resource: value, rootResource: value }, contained: new Map() };
     if (cp.root.path.includes('.') || typeof value.resourceType !== 'string') {
       sub.invariants(value, cp.root, 'x', scope);
       sub.object(value, cp.root, 'x', scope, { type, elementPath: type });
     } else sub.resource(value, String(value.resourceType), this.currentScope, [profile]);
-    return !sub.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
+    const ok = !sub.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
+    if (whole) {
+      const m = this.conformance.get(value) ?? new Map<string, boolean>();
+      this.conformance.set(value, m.set(key, ok));
+    }
+    return ok;
   }
+}
+
+const bundleIds = new WeakMap<BundleIndex, number>();
+let nextBundleId = 0;
+/** Where the references of a resource validated in this scope resolve: its Bundle and fullUrl base. */
+function bundleKey(scope: Scope | undefined): string {
+  if (!scope?.bundle) return '';
+  let id = bundleIds.get(scope.bundle);
+  if (id === undefined) bundleIds.set(scope.bundle, (id = ++nextBundleId));
+  return `${id}|${scope.fullUrl ? baseOf(scope.fullUrl) ?? '' : ''}`;
 }
 
 const anchorCache = new WeakMap<Json, Set<string>>();
