@@ -12,7 +12,7 @@ import { search } from './search.js';
 import { auditInteraction } from '../security/audit-hook.js';
 import { auditApi } from '../security/audit/api.js';
 import { authorize, checkWrite, confineResponse } from '../security/authorize.js';
-import { describeInteraction } from '../security/interaction.js';
+import { describeInteraction, type Interaction } from '../security/interaction.js';
 import { withProvenance } from '../patient-rights/provenance.js';
 import type { Call, FhirResponse } from './types.js';
 import { conditionalDelete, conditionalPatch, conditionalUpdate, create, patch, remove, update } from './write.js';
@@ -28,7 +28,8 @@ export async function dispatch(call: Call): Promise<FhirResponse> {
     authorize(call, it);
     await checkWrite(call, it);
     const provenance = call.req.headers.xProvenance && !call.tx && PROVENANCED.has(it.subtype);
-    const out = confineResponse(call, it, await (provenance ? withProvenance(call, route) : route(call)));
+    const run = (c: Call) => route(c, it);
+    const out = confineResponse(call, it, await (provenance ? withProvenance(call, run) : run(call)));
     await auditInteraction(call, it, out.status, out);
     return out;
   } catch (err) {
@@ -37,76 +38,61 @@ export async function dispatch(call: Call): Promise<FhirResponse> {
   }
 }
 
-async function route(call: Call): Promise<FhirResponse> {
+/** Runs the interaction describeInteraction named (one path grammar for routing, authorisation and audit). */
+async function route(call: Call, it: Interaction): Promise<FhirResponse> {
   const { req } = call;
   const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
   const m = req.method === 'HEAD' ? 'GET' : req.method;
-  const last = parts[parts.length - 1];
+  if (it.subtype === 'operation') return operation(call, parts);
   // Audit records live in audit_event, not in the resource table (src/security/audit).
-  if (parts[0] === 'AuditEvent' && !last.startsWith('$')) return auditApi(call, parts);
-  if (last?.startsWith('$')) return operation(call, parts);
-  const [a, b, c, d] = parts;
-
-  if (parts.length === 0) {
-    if (m === 'POST') return processBundle(call);
-    if (m === 'GET') return { status: 200, resource: await search(call, undefined) };
-    throw methodNotAllowed(`${req.method} is not allowed on the base URL`);
+  if (it.type === 'AuditEvent') return auditApi(call, parts);
+  if (it.type && !isResourceType(it.type)) throw notFound(`Unknown resource type "${it.type.slice(0, 60)}"`);
+  const type = it.type!, id = it.id!;
+  const criteria = () => queryString(req.query);
+  const overSearch = parts[parts.length - 1] === '_search';
+  switch (it.subtype) {
+    case 'transaction':
+    case 'batch':
+      return processBundle(call);
+    case 'capabilities':
+      if (m !== 'GET') throw methodNotAllowed(`${req.method} is not allowed on metadata`);
+      return { status: 200, resource: capabilityStatement(call.ctx) };
+    case 'search-system':
+    case 'search-type':
+      if (overSearch && m !== 'POST') throw methodNotAllowed('_search takes POST');
+      if (!overSearch && m !== 'GET') throw methodNotAllowed(`${req.method} is not allowed on the base URL`);
+      return { status: 200, resource: await search(call, it.type) };
+    case 'history-system':
+    case 'history-type':
+    case 'history-instance':
+      onlyGet(m);
+      return { status: 200, resource: (await history(call, it.type, it.id)) as Resource };
+    case 'vread':
+      onlyGet(m);
+      return vread(call, type, id, parts[3]);
+    case 'read':
+      return read(call, type, id);
+    case 'create':
+      return create(call, type, req.body);
+    case 'update':
+      if (it.id) return update(call, type, id, req.body);
+      if (!criteria()) throw badRequest('A PUT on a type needs search criteria (conditional update)');
+      return conditionalUpdate(call, type, criteria(), req.body);
+    case 'patch':
+      if (it.id) return patch(call, type, id, req.body);
+      if (!criteria()) throw badRequest('A PATCH on a type needs search criteria (conditional patch)');
+      return conditionalPatch(call, type, criteria(), req.body);
+    case 'delete':
+      if (it.id) return remove(call, type, id);
+      if (!criteria()) throw badRequest('A DELETE on a type needs search criteria (conditional delete)');
+      return conditionalDelete(call, type, criteria());
   }
-  if (a === 'metadata' && parts.length === 1) {
-    if (m !== 'GET') throw methodNotAllowed(`${req.method} is not allowed on metadata`);
-    return { status: 200, resource: capabilityStatement(call.ctx) };
-  }
-  if (a === '_history' && parts.length === 1) return historyOf(call, m);
-  if (a === '_search' && parts.length === 1) {
-    if (m !== 'POST') throw methodNotAllowed('_search takes POST');
-    return { status: 200, resource: await search(call, undefined) };
-  }
-  if (!isResourceType(a)) throw notFound(`Unknown resource type "${a.slice(0, 60)}"`);
-  if (parts.length === 1) {
-    const criteria = queryString(req.query);
-    switch (m) {
-      case 'GET': return { status: 200, resource: await search(call, a) };
-      case 'POST': return create(call, a, req.body);
-      case 'PUT':
-        if (!criteria) throw badRequest('A PUT on a type needs search criteria (conditional update)');
-        return conditionalUpdate(call, a, criteria, req.body);
-      case 'DELETE':
-        if (!criteria) throw badRequest('A DELETE on a type needs search criteria (conditional delete)');
-        return conditionalDelete(call, a, criteria);
-      case 'PATCH':
-        if (!criteria) throw badRequest('A PATCH on a type needs search criteria (conditional patch)');
-        return conditionalPatch(call, a, criteria, req.body);
-    }
-  }
-  if (parts.length === 2 && b === '_search') {
-    if (m !== 'POST') throw methodNotAllowed('_search takes POST');
-    return { status: 200, resource: await search(call, a) };
-  }
-  if (parts.length === 2 && b === '_history') return historyOf(call, m, a);
-  if (parts.length === 2) {
-    switch (m) {
-      case 'GET': return read(call, a, b);
-      case 'PUT': return update(call, a, b, req.body);
-      case 'DELETE': return remove(call, a, b);
-      case 'PATCH': return patch(call, a, b, req.body);
-      default: throw methodNotAllowed(`${req.method} is not allowed on ${a}/${b}`);
-    }
-  }
-  if (parts.length === 3 && c === '_history') return historyOf(call, m, a, b);
-  if (parts.length === 4 && c === '_history') {
-    onlyGet(m);
-    return vread(call, a, b, d);
-  }
+  if (parts.length === 2) throw methodNotAllowed(`${req.method} is not allowed on ${parts[0]}/${parts[1]}`);
   throw notFound(`No FHIR interaction at ${req.path.slice(0, 120)}`);
 }
 
 function onlyGet(m: string): void {
   if (m !== 'GET') throw methodNotAllowed(`${m} is not allowed here; history is read with GET`);
-}
-
-async function historyOf(call: Call, m: string, type?: string, id?: string): Promise<FhirResponse> {
-  onlyGet(m);
-  return { status: 200, resource: (await history(call, type, id)) as Resource };
 }
 
 async function operation(call: Call, parts: string[]): Promise<FhirResponse> {
