@@ -67,5 +67,5 @@ export async function call<T>(method: string, path: string, opts: { body?: strin
 export function readable(status: number, body: unknown): string {
   const what = t(`http.${status}`) === `http.${status}` ? t('http.other') : t(`http.${status}`);
   const detail = isOutcome(body) ? body.issue.map((i) => i.diagnostics ?? i.details?.text ?? i.code).join(' ; ') : typeof body === 'string' ? body.slice(0, 300) : '';
-  return `${status} — ${what}${detail ? ` : ${detail}` : ''}`;
+  return `${status} — ${what}${detail ? `${t('punct.colon')}${detail}` : ''}`;
 }

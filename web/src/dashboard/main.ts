@@ -31,7 +31,7 @@ async function loadCharts(): Promise<void> {
   box.replaceChildren();
   const results = await Promise.all(DIMENSIONS.map((d) => call<Indicators>('GET', indicatorsUrl([d])).then((r) => r.body)));
   const first = results[0];
-  $('#indicators-summary').textContent = t('db.summary', { counted: first.counted, restricted: first.excluded.restricted, threshold: first.table.threshold });
+  $('#indicators-summary').textContent = t('db.summary', { counted: first.counted, restricted: first.excluded.restricted, max: first.table.threshold - 1 });
   DIMENSIONS.forEach((d, i) => {
     const title = t('db.casesBy', { dim: dimLabel(d) });
     const canvas = el('canvas', { id: `chart-${d}` });
@@ -87,8 +87,8 @@ async function loadReview(): Promise<void> {
 async function onDecide(item: { id: string }, decision: 'confirmed' | 'rejected'): Promise<void> {
   try {
     const updated = await decide(item.id, decision);
-    announce(t('db.decisionSaved', { status: t(`status.${updated.status}`), a: updated.a.recordId, b: updated.b.recordId }));
     await loadReview();
+    announce(t('db.decisionSaved', { status: t(`status.${updated.status}`), a: updated.a.recordId, b: updated.b.recordId }));
     $<HTMLHeadingElement>('#review-title').focus();
   } catch (e) {
     showError(e);
