@@ -87,6 +87,8 @@ class Walker {
   }
 
   private currentScope: Scope | undefined;
+  /** Per resource nested in the one validated: `path|demoted|profile` already applied ('' = the base definition). */
+  private readonly applied = new WeakMap<Json, Set<string>>();
 
   add(severity: Issue['severity'], code: Issue['code'], path: string, diagnostics: string): void {
     if (this.demote && (severity === 'error' || severity === 'fatal')) severity = 'warning';
@@ -107,15 +109,26 @@ class Walker {
       bundle: bundle ?? parent?.bundle,
       fullUrl: fullUrl ?? parent?.fullUrl,
     };
+    // A resource inside another (a Bundle entry, a contained resource) is reached again by each profile
+    // walk of its container: what was applied to it already (at this path, as strictly) is not again.
+    const applied = parent ? (this.applied.get(res) ?? new Set<string>()) : undefined;
+    if (applied) this.applied.set(res, applied);
+    const firstTime = (profile: string, demoted: boolean) => {
+      const k = `${path}|${demoted}|${profile}`;
+      if (applied?.has(k)) return false;
+      applied?.add(k);
+      return true;
+    };
+    const baseDone = !firstTime('', this.demote);
     if (type === 'Bundle') {
       scope.bundle = indexBundle(res);
-      for (const i of bundleRules(res, path)) this.add(i.severity, i.code, i.expression![0], i.diagnostics);
+      if (!baseDone) for (const i of bundleRules(res, path)) this.add(i.severity, i.code, i.expression![0], i.diagnostics);
     }
-    this.root(res, base.root, path, scope);
+    if (!baseDone) this.root(res, base.root, path, scope);
     const canonical = (url: string) => supportingResource(url) ?? scope.bundle?.resolveCanonical(url);
-    for (const i of resourceRules(res, path, { resolveCanonical: canonical })) this.add(i.severity, i.code, i.expression![0], i.diagnostics);
-    if (contained.size && !isContained) this.containedReferenced(res, contained, path);
-    if (type === 'QuestionnaireResponse') {
+    if (!baseDone) for (const i of resourceRules(res, path, { resolveCanonical: canonical })) this.add(i.severity, i.code, i.expression![0], i.diagnostics);
+    if (contained.size && !isContained && !baseDone) this.containedReferenced(res, contained, path);
+    if (type === 'QuestionnaireResponse' && !baseDone) {
       const found = validateQuestionnaireResponse(res, path, {
         findQuestionnaire: (c) => supportingResource(c.split('|')[0]) ?? scope.bundle?.resolveCanonical(c.split('|')[0]),
         checkCode,
@@ -149,9 +162,11 @@ class Walker {
         continue;
       }
       if (cp.isBase) continue;
-      for (const problem of snapshotProblems(cp.sd)) this.add('warning', 'informational', path, `Profile ${p}, differential element ${problem.index}: ${problem.message}`);
       const demote = this.demote;
-      this.demote = demote || (!extraProfiles.includes(p) && this.options.declaredProfileSeverity === 'warning');
+      const demoted = demote || (!extraProfiles.includes(p) && this.options.declaredProfileSeverity === 'warning');
+      if (!firstTime(p, demoted)) continue;
+      for (const problem of snapshotProblems(cp.sd)) this.add('warning', 'informational', path, `Profile ${p}, differential element ${problem.index}: ${problem.message}`);
+      this.demote = demoted;
       try {
         this.root(res, cp.root, path, scope);
       } catch (e) {
