@@ -21,6 +21,8 @@ const LOCK_KEY = 74_658_213; // registry runs (retention uses 74_658_212)
 export interface RunStats {
   records: number; persons: number; tumours: number; links: number; deterministicLinks: number;
   reviewPairs: number; decisionsApplied: number; sourceRecords: number; ms: number;
+  /** Milliseconds per phase: read, link, review, consolidate, write. */
+  phases: Record<string, number>;
 }
 export type Progress = (phase: string, done: number, total: number) => void;
 
@@ -48,11 +50,16 @@ export async function runRegistry(db: Db, key: Buffer, progress: Progress = () =
 
 async function run(db: Db, key: Buffer, progress: Progress): Promise<RunStats> {
   const started = performance.now();
+  const phases: Record<string, number> = {};
+  let t = started;
+  const lap = (name: string) => { const now = performance.now(); phases[name] = Math.round(now - t); t = now; };
   const { rows: idRows } = await db.query<IdentityRow>('SELECT record_id, traits, person_key, updated_at FROM registry_identity WHERE NOT withdrawn ORDER BY record_id');
   const identities = idRows.map((r) => ({ ...r, traits: parse<ExtractedPerson | PseudonymisedTraits>(r.traits) }));
   const { rows: decisionRows } = await db.query<PairDecision>('SELECT a, b, decision FROM registry_link_decision');
+  lap('read');
   const recs = identities.map((r) => prepared(r, key));
   const linked = linkPrepared(recs, { key, decisions: decisionRows, onProgress: progress });
+  lap('link');
   const restricted = await restrictedRecordIds(db);
   const byId = new Map(recs.map((p) => [p.id, p] as const));
   const reduced = new Set(identities.filter((r) => isPseudonymised(r.traits)).map((r) => r.record_id));
@@ -63,6 +70,7 @@ async function run(db: Db, key: Buffer, progress: Progress): Promise<RunStats> {
       return { a, b, weight: p.weight, probability: p.probability, levels: explainPair(linked.model, byId.get(a)!, byId.get(b)!) };
     });
 
+  lap('review');
   const { rows: sourceRows } = await db.query<{ source_id: string; record_id: string; item: ExtractedTumour }>(
     'SELECT s.source_id, s.record_id, s.item FROM registry_source s JOIN registry_identity i USING (record_id) WHERE NOT i.withdrawn ORDER BY s.source_id');
   const sourcesOf = new Map<string, SourceRecord[]>();
@@ -90,6 +98,7 @@ async function run(db: Db, key: Buffer, progress: Progress): Promise<RunStats> {
     if (++done % 1000 === 0) progress('consolidate', done, linked.clusters.length);
   }
   progress('consolidate', linked.clusters.length, linked.clusters.length);
+  lap('consolidate');
 
   await db.transaction(async (tx) => {
     await writePersonKeys(tx, linked.personKeyOf);
@@ -102,10 +111,11 @@ async function run(db: Db, key: Buffer, progress: Progress): Promise<RunStats> {
       ['text', 'text', 'text', 'text', 'int', 'int', 'text', 'jsonb'],
       cases.map((c) => [c.tumourId, caseId(c.tumourId), c.personKey, c.topography, c.morphology, c.behaviour, c.incidenceDate ?? null, JSON.stringify(c)]));
   });
+  lap('write');
   const stats: RunStats = {
     records: identities.length, persons: persons.length, tumours: cases.length, links: linked.stats.links,
     deterministicLinks: linked.stats.deterministicLinks, reviewPairs: review.length, decisionsApplied: decisionRows.length,
-    sourceRecords: sourceRows.length, ms: Math.round(performance.now() - started),
+    sourceRecords: sourceRows.length, ms: Math.round(performance.now() - started), phases,
   };
   await db.query('INSERT INTO registry_run (finished_at, stats) VALUES (now(), $1)', [JSON.stringify(stats)]);
   return stats;
