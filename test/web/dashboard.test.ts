@@ -49,6 +49,7 @@ describe.skipIf(!HAS_CHROMIUM)('registry dashboard in Chromium', () => {
     await dep.locator('summary').click();
     expect(await dep.locator('tr', { hasText: '2A' }).locator('td').textContent()).toBe('masqué');
     expect(await dep.locator('td.suppressed').count()).toBeGreaterThanOrEqual(2);
+    expect(await dep.locator('.chart-note').textContent()).toBe(`${await dep.locator('tbody tr:not(.total) td.suppressed').count()} effectif(s) masqué(s) : sans barre, « masqué » dans le tableau.`);
     expect(await page.locator('#indicators-summary').textContent()).toMatch(/^\d+ cas comptés ; 0 personne/);
     // The cross table (year × sex by default) is the API's table too.
     await page.locator('#cross table').waitFor();

@@ -10,14 +10,21 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, L
 // Colours with at least 4.5:1 contrast on white (WCAG AA for the text they sit next to).
 const PALETTE = ['#1d4f91', '#a4262c', '#2d6a2e', '#6b3fa0', '#8a5300', '#00607a', '#5c5c5c', '#9b1b5a'];
 
+/** The figures a chart draws: a cross table's inner cells, a one-dimension table's row totals. */
+const drawn = (table: IndicatorTable): (number | null)[][] =>
+  table.published.slice(0, table.rows.length).map((r) => (table.columnDimension ? r.slice(0, table.columns.length) : [r[r.length - 1]]));
+
+/** How many of the drawn figures the API suppressed (they get no bar). */
+export const suppressedFigures = (table: IndicatorTable): number => drawn(table).flat().filter((n) => n === null).length;
+
 export function barChart(canvas: HTMLCanvasElement, table: IndicatorTable, title: string): Chart {
-  const R = table.rows.length;
   const labels = table.rows.map((r) => r.map((v, k) => valueLabel(table.rowDimensions[k], v)).join(' · '));
   const single = !table.columnDimension;
+  const figures = drawn(table);
   const datasets = single
-    ? [{ label: t('db.cases'), data: table.published.slice(0, R).map((r) => r[r.length - 1]), backgroundColor: PALETTE[0] }]
-    : table.columns.map((c, j) => ({ label: valueLabel(table.columnDimension, c), data: table.published.slice(0, R).map((r) => r[j]), backgroundColor: PALETTE[j % PALETTE.length] }));
-  const suppressed = table.published.slice(0, R).flat().filter((n) => n === null).length - (single ? R : 0);
+    ? [{ label: t('db.cases'), data: figures.map((r) => r[0]), backgroundColor: PALETTE[0] }]
+    : table.columns.map((c, j) => ({ label: valueLabel(table.columnDimension, c), data: figures.map((r) => r[j]), backgroundColor: PALETTE[j % PALETTE.length] }));
+  const suppressed = suppressedFigures(table);
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', `${title} — ${t('db.chartAlt', { n: suppressed })}`);
   return new Chart(canvas, {

@@ -6,7 +6,7 @@ import { ApiError, call } from '../api.js';
 import { onLangChange, t } from '../i18n.js';
 import { $, announce, el, initShell } from '../shell.js';
 import { download } from '../download.js';
-import { barChart } from './charts.js';
+import { barChart, suppressedFigures } from './charts.js';
 import { dimLabel } from './labels.js';
 import { decide, pairCard } from './review.js';
 import { indicatorTable } from './table.js';
@@ -38,6 +38,7 @@ async function loadCharts(): Promise<void> {
     const figure = el('figure', { class: 'chart-card', 'data-dimension': d },
       el('figcaption', {}, title),
       el('div', { class: 'chart-box' }, canvas),
+      el('p', { class: 'chart-note' }, t('db.chartNote', { n: suppressedFigures(results[i].table) })),
       el('details', {}, el('summary', {}, t('db.showTable')), indicatorTable(results[i].table, title)),
     );
     box.append(figure);
