@@ -64,7 +64,13 @@ export function scoreTable(model: Model): { weight: Float64Array; probability: F
     weight[p] = Math.log2(lm / lu);
     probability[p] = (model.lambda * lm) / (model.lambda * lm + (1 - model.lambda) * lu);
     const lv = decoded[p];
-    for (const c of caps) if (lv[c.field] === c.level && weight[p] >= params.thresholds.autoLinkWeight) weight[p] = c.atMost === 'review' ? params.thresholds.reviewWeight : -Infinity;
+    for (const c of caps) {
+      if (lv[c.field] !== c.level || weight[p] < params.thresholds.autoLinkWeight) continue;
+      weight[p] = c.atMost === 'review' ? params.thresholds.reviewWeight : -Infinity;
+      // The probability follows the capped weight, so that a reviewer never sees "certain" on a capped pair.
+      const odds = (model.lambda / (1 - model.lambda)) * 2 ** weight[p];
+      probability[p] = odds / (1 + odds);
+    }
   }
   return { weight, probability };
 }
