@@ -194,9 +194,10 @@ async function read<T extends Resource>(q: Queryable, type: string, id: string):
 const criteria = (i: Identifier) => new URLSearchParams({ identifier: `${i.system}|${i.value}` }).toString();
 
 /** What is stored already under the ids this version will use, in one query: the Composition and
- *  Bundle of an earlier version, and whether any id was ever used (even by a deleted resource). */
-async function storedState(q: Queryable, ids: { bundle: string; composition: string; doc: string; binary: string }, owned: Resource[]): Promise<{ composition?: Composition; bundle?: Bundle; usedOwned: boolean; usedOthers: boolean }> {
-  const keys = [...owned.map((r) => [r.resourceType, r.id!]), ['Bundle', ids.bundle], ['Binary', ids.binary], ['DocumentReference', ids.doc]];
+ *  Bundle of an earlier version, and whether any id was ever used (even by a deleted resource):
+ *  `usedOwned` for the entries the document owns, `usedOthers` for its other ids. */
+async function storedState(q: Queryable, ids: { bundle: string; composition: string; doc: string; binary: string }, owned: Resource[], ownedActors: Resource[]): Promise<{ composition?: Composition; bundle?: Bundle; usedOwned: boolean; usedOthers: boolean }> {
+  const keys = [...owned.map((r) => [r.resourceType, r.id!]), ...ownedActors.map((r) => [r.resourceType, r.id!]), ['Bundle', ids.bundle], ['Binary', ids.binary], ['DocumentReference', ids.doc]];
   const { rows } = await q.query<{ type: string; id: string; deleted: boolean; content: string | null }>(
     `SELECT type, id, deleted, CASE WHEN (type = 'Composition' AND id = $3) OR (type = 'Bundle' AND id = $4) THEN content END AS content
        FROM resource WHERE (type, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
@@ -213,8 +214,9 @@ async function storedState(q: Queryable, ids: { bundle: string; composition: str
   };
 }
 
-/** The document's actors, in order, matched or written (actor-plan.ts); returns the Patient's id. */
-async function storeActors(w: Writer, actors: { fullUrl: string; resource: Resource }[], map: Map<string, string>): Promise<string> {
+/** The document's actors, in order, matched or written (actor-plan.ts); returns the Patient's id.
+ *  With `batch`, those the document owns are added to it instead, to be created with the document. */
+async function storeActors(w: Writer, actors: { fullUrl: string; resource: Resource }[], map: Map<string, string>, batch?: Resource[]): Promise<string> {
   const resources = actors.map((a) => a.resource);
   let plan = planActors(resources, await lookUpActors(w.tx, resources));
   if (plan.locks.length) {
@@ -232,6 +234,11 @@ async function storeActors(w: Writer, actors: { fullUrl: string; resource: Resou
     else if (d.kind === 'complete') {
       await put(w, d.resource);
       w.stored.push({ type: t, id: (id = d.id), status: 'updated' });
+    } else if (batch && !d.shared && t !== 'Patient') {
+      // Belongs to a new document whose ids are unused: created with the document's own resources.
+      const r = rewrite(resource, map);
+      batch.push(r);
+      w.stored.push({ type: t, id: (id = r.id!), status: 'created' });
     } else {
       const r = rewrite(resource, map);
       const res = await put(w, r);
@@ -342,7 +349,9 @@ async function submitCda(call: Call): Promise<FhirResponse> {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`submit-cda|${setKey}`]);
     const entries = conv.result.entry!.map((e) => ({ fullUrl: e.fullUrl!, resource: e.resource as FhirResource }));
     const owned = entries.filter((e) => !policy.actorOrder.includes(e.resource.resourceType));
-    const state = await storedState(tx, ids, owned.map((e) => e.resource));
+    // Actors without an identifier belong to the document too (their ids derive from the setId).
+    const ownedActors = entries.filter((e) => policy.actorOrder.includes(e.resource.resourceType) && e.resource.resourceType !== 'Patient' && e.resource.resourceType !== 'PractitionerRole' && !(e.resource as { identifier?: Identifier[] }).identifier?.length);
+    const state = await storedState(tx, ids, owned.map((e) => e.resource), ownedActors.map((e) => e.resource));
     const prevComposition = state.composition;
     const prevVersion = Number(prevComposition?.extension?.find((e) => e.url === policy.versionExtension)?.valueString ?? NaN);
     if (prevComposition && !(conv.version! > prevVersion)) {
@@ -352,7 +361,10 @@ async function submitCda(call: Call): Promise<FhirResponse> {
     previousDoc = previousRefs.find((r) => r.id !== ids.doc)?.id;
     const map = new Map<string, string>(entries.map((e) => [e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`]));
     // Actors first (Practitioner, Organization before the roles that point to them), matched or created.
-    patientId = await storeActors(w, policy.actorOrder.flatMap((t) => entries.filter((x) => x.resource.resourceType === t)), map);
+    // A new document that conforms as a whole is validated once (here) and stored in one batch.
+    const once = !prevComposition && !state.usedOwned && !state.usedOthers && documentConforms(bundle);
+    const batch: Resource[] | undefined = once ? [] : undefined;
+    patientId = await storeActors(w, policy.actorOrder.flatMap((t) => entries.filter((x) => x.resource.resourceType === t)), map, batch);
     if (prevComposition?.subject?.reference && prevComposition.subject.reference !== `Patient/${patientId}`) {
       warnings.push({ severity: 'warning', code: 'business-rule', diagnostics: `This version is about Patient/${patientId}, the version it replaces about ${prevComposition.subject.reference}`, expression: ['/ClinicalDocument/recordTarget'] });
     }
@@ -367,10 +379,9 @@ async function submitCda(call: Call): Promise<FhirResponse> {
       documentReference(conv, type, version, { ...ids, bundle: `${ids.bundle}/_history/${bundleVersion}`, composition: `${ids.composition}/_history/${compositionVersion}` }, refs, raw, previousDoc, lenient ? findings.filter((i) => i.severity !== 'information') : undefined),
       xdsMetadata(doc, type),
     );
-    if (!prevComposition && !state.usedOwned && !state.usedOthers && documentConforms(bundle)) {
-      // A new document that conforms as a whole: validated once (above), stored in one batch.
+    if (batch) {
       const docRef = docRefAt('1', '1');
-      await createAll(w, [...ownedResources, bundle], [binary, docRef]);
+      await createAll(w, [...batch, ...ownedResources, bundle], [binary, docRef]);
       for (const r of [...ownedResources, bundle, binary, docRef]) stored.push({ type: r.resourceType, id: r.id!, status: 'created' });
     } else {
       // A first version whose ids were never used (not even by a deleted resource): created in one batch.
