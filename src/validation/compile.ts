@@ -58,7 +58,11 @@ export interface CompiledProfile {
 const FHIR_TYPE_EXT = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type';
 const byKey = new Map<string, CompiledProfile>();
 const bySd = new WeakMap<StructureDefinition, CompiledProfile>();
+/** typeRoot per type code: looked up for every value the walk meets. */
+const roots = new Map<string, ElementNode | undefined>();
+
 onStructureDefinitionChange((url) => {
+  roots.clear();
   for (const k of [...byKey.keys()]) if (k === url || k.startsWith(url + '|')) byKey.delete(k);
 });
 
@@ -75,8 +79,11 @@ export function compiledProfile(canonical: string): CompiledProfile | undefined 
 
 /** The compiled base definition of a type code, e.g. `Quantity` or `Observation`. */
 export function typeRoot(type: string): ElementNode | undefined {
+  if (roots.has(type)) return roots.get(type);
   const sd = typeDefinition(type);
-  return sd ? compileStructure(sd).root : undefined;
+  const root = sd ? compileStructure(sd).root : undefined;
+  roots.set(type, root);
+  return root;
 }
 
 export function compileStructure(sd: StructureDefinition): CompiledProfile {

@@ -10,7 +10,7 @@ import { checkStructure } from '../fhir/structure.js';
 import type { Queryable } from '../store/db.js';
 import { currentRow } from '../store/resource-store.js';
 import { addStructureDefinition, getStructureDefinition, removeStructureDefinition } from './registry.js';
-import { validateResource } from './validator.js';
+import { validateChecked, validateResource } from './validator.js';
 
 const isError = (i: Issue) => i.severity === 'error' || i.severity === 'fatal';
 
@@ -26,7 +26,7 @@ export function declaredProfileSeverity(): 'error' | 'warning' {
 export function validateOnWrite(resource: Resource): Issue[] {
   const structural = checkStructure(resource);
   if (structural.some(isError)) return structural;
-  const issues = validateResource(resource, { declaredProfileSeverity: declaredProfileSeverity() });
+  const issues = validateChecked(resource, structural, { declaredProfileSeverity: declaredProfileSeverity() });
   if (issues.some(isError)) throw new FhirError(422, issues.filter((i) => i.severity !== 'information'));
   return issues;
 }

@@ -45,7 +45,11 @@ const EXT = new Set(['extension', 'modifierExtension']);
 
 /** Validates a resource against the base specification and the profiles named in options and meta.profile. */
 export function validateResource(resource: unknown, options: ValidateOptions = {}): Issue[] {
-  const structural = checkStructure(resource);
+  return validateChecked(resource, checkStructure(resource), options);
+}
+
+/** validateResource for a resource whose structural issues (checkStructure) the caller has already. */
+export function validateChecked(resource: unknown, structural: Issue[], options: ValidateOptions = {}): Issue[] {
   if (!isObj(resource) || typeof resource.resourceType !== 'string' || !resourceInfo(resource.resourceType)) return structural;
   const w = new Walker(options);
   w.issues.push(...structural);
