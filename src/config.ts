@@ -21,6 +21,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** HTTP worker processes for `serve` (node:cluster). PGlite is single-process, so always 1 there. */
   workers: number;
+  /** Named prepared statements on `pg` connections (off behind a transaction-mode pooler without prepared-statement support). */
+  dbPreparedStatements: boolean;
   // Hardening of the HTTP door (src/http/hardening): limits, timeouts, rate limits, CORS, proxies.
   /** Deepest nesting of a JSON body (objects and arrays) or of XML elements; deeper answers 400. */
   maxJsonDepth: number;
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     dbPoolSize: int('DB_POOL_SIZE', 10),
+    dbPreparedStatements: (env.DB_PREPARED_STATEMENTS || 'on').toLowerCase() !== 'off',
     maxBodyBytes: int('MAX_BODY_BYTES', 64 * 1024 * 1024),
     defaultCount: int('DEFAULT_COUNT', 20),
     maxCount: int('MAX_COUNT', 1000),

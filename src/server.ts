@@ -22,7 +22,7 @@ export interface Running {
 }
 
 export async function openContext(config: Config, db?: Db): Promise<ApiContext> {
-  const database = db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs }));
+  const database = db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs, preparedStatements: config.dbPreparedStatements }));
   const applied = await migrate(database);
   if (applied.length) log.info('migrations applied', { applied });
   const ctx: ApiContext = { db: database, config };

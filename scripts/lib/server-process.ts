@@ -19,8 +19,13 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(env: Record<string, string | undefined>, port: number): Promise<ServerProcess> {
-  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-  const child = spawn(process.execPath, [tsx, join(ROOT, 'src/cli/main.ts'), 'serve'], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") runs the server under node
+  // flags that NODE_OPTIONS refuses; the server is then started through tsx's loader, in one process.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const argv = nodeArgs.length
+    ? [...nodeArgs, '--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve']
+    : [createRequire(import.meta.url).resolve('tsx/cli'), join(ROOT, 'src/cli/main.ts'), 'serve'];
+  const child = spawn(process.execPath, argv, {
     env: { ...process.env, TOKEN_TTL_SECONDS: '86400', RATE_LIMIT_PER_MINUTE: '0', MLLP_PORT: '0', ...env, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}/fhir`, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

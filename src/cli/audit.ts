@@ -29,7 +29,7 @@ Keep the printed head (position and hash) outside the database, and pass it late
         return { pos: Number(m![1]), hash: m![2] };
       });
       const config = loadConfig();
-      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, preparedStatements: config.dbPreparedStatements });
       let bar: cliProgress.SingleBar | undefined;
       try {
         await migrate(db);

@@ -23,7 +23,7 @@ export function outboxCommand(): Command {
     .option('--json', 'one JSON array instead of lines')
     .action(async (opts: { status?: string; limit: string; json?: boolean }) => {
       const config = loadConfig();
-      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, preparedStatements: config.dbPreparedStatements });
       try {
         await migrate(db);
         const rows = await outboxRows(db, { status: opts.status, limit: Math.max(1, Number(opts.limit) || 1000) });

@@ -25,10 +25,10 @@ export function sqlState(err: unknown): string | undefined {
 }
 
 /** statementTimeoutMs: PostgreSQL statement_timeout of every pool connection (pg only: PGlite cannot cancel a running statement). */
-export async function openDb(opts: { databaseUrl?: string; dataDir?: string; poolSize?: number; statementTimeoutMs?: number }): Promise<Db> {
+export async function openDb(opts: { databaseUrl?: string; dataDir?: string; poolSize?: number; statementTimeoutMs?: number; preparedStatements?: boolean }): Promise<Db> {
   if (opts.databaseUrl) {
     const { openPgDb } = await import('./pg-driver.js');
-    return openPgDb(opts.databaseUrl, opts.poolSize ?? 10, opts.statementTimeoutMs);
+    return openPgDb(opts.databaseUrl, opts.poolSize ?? 10, opts.statementTimeoutMs, opts.preparedStatements ?? true);
   }
   const { openPgliteDb } = await import('./pglite-driver.js');
   return openPgliteDb(opts.dataDir);

@@ -51,35 +51,40 @@ export async function versionRow(q: Queryable, type: string, id: string, version
  */
 export async function insertNew(q: Queryable, items: NewVersion[]): Promise<number[]> {
   if (!items.length) return [];
-  const json = items.map((i) => JSON.stringify(i.resource));
-  const { rows } = await q.query<{ rid: number }>(
-    `INSERT INTO resource (type, id, version, last_updated, deleted, content)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::bool[], $6::text[])
-     RETURNING rid`,
-    [items.map((i) => i.type), items.map((i) => i.id), items.map((i) => i.version), items.map((i) => i.lastUpdated), items.map(() => false), json],
+  // One statement: the history row takes its content from the row just inserted, so each body
+  // crosses the connection once (a document's Bundle and Binary are tens of KB each).
+  const { rows } = await q.query<{ rid: number; type: string; id: string }>(
+    `WITH ins AS (
+       INSERT INTO resource (type, id, version, last_updated, deleted, content)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::bool[], $6::text[])
+       RETURNING rid, type, id, version, last_updated, content
+     ), hist AS (
+       INSERT INTO resource_version (rid, type, id, version, last_updated, method, deleted, content)
+       SELECT ins.rid, ins.type, ins.id, ins.version, ins.last_updated, m.method, false, ins.content
+         FROM ins JOIN unnest($1::text[], $2::text[], $7::text[]) AS m(type, id, method) ON m.type = ins.type AND m.id = ins.id
+     )
+     SELECT rid, type, id FROM ins`,
+    [items.map((i) => i.type), items.map((i) => i.id), items.map((i) => i.version), items.map((i) => i.lastUpdated), items.map(() => false),
+      items.map((i) => JSON.stringify(i.resource)), items.map((i) => i.method)],
   );
-  const rids = rows.map((r) => Number(r.rid));
-  await insertVersions(q, rids, items, json);
+  const ridOf = new Map(rows.map((r) => [`${r.type}/${r.id}`, Number(r.rid)]));
+  const rids = items.map((i) => ridOf.get(`${i.type}/${i.id}`)!);
   await writeIndexes(q, items.map((i, n) => ({ rid: rids[n], resource: i.resource as Resource })));
   return rids;
 }
 
 /** Writes a new version of an existing row (locked by the caller with currentRow(..., true)). */
 export async function replaceVersion(q: Queryable, rid: number, v: NewVersion): Promise<void> {
-  const json = v.resource ? JSON.stringify(v.resource) : null;
-  await q.query(`UPDATE resource SET version = $2, last_updated = $3, deleted = $4, content = $5 WHERE rid = $1`, [
-    rid, v.version, v.lastUpdated, v.resource === null, json,
-  ]);
-  await insertVersions(q, [rid], [v], [json]);
+  // As in insertNew: the history row copies the content the UPDATE wrote (sent once).
+  await q.query(
+    `WITH u AS (
+       UPDATE resource SET version = $2, last_updated = $3, deleted = $4, content = $5 WHERE rid = $1
+       RETURNING rid, type, id, version, last_updated, deleted, content
+     )
+     INSERT INTO resource_version (rid, type, id, version, last_updated, method, deleted, content)
+     SELECT rid, type, id, version, last_updated, $6, deleted, content FROM u`,
+    [rid, v.version, v.lastUpdated, v.resource === null, v.resource ? JSON.stringify(v.resource) : null, v.method],
+  );
   await deleteIndexes(q, [rid]);
   if (v.resource) await writeIndexes(q, [{ rid, resource: v.resource }]);
-}
-
-async function insertVersions(q: Queryable, rids: number[], items: NewVersion[], json: (string | null)[]): Promise<void> {
-  await q.query(
-    `INSERT INTO resource_version (rid, type, id, version, last_updated, method, deleted, content)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::text[], $7::bool[], $8::text[])`,
-    [rids, items.map((i) => i.type), items.map((i) => i.id), items.map((i) => i.version), items.map((i) => i.lastUpdated),
-      items.map((i) => i.method), items.map((i) => i.resource === null), json],
-  );
 }
