@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { Express } from 'express';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -62,4 +63,24 @@ export async function listen(app: Express): Promise<{ origin: string; close(): P
     origin: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A server on a real socket and a Chromium page for the tests of a describe block (opened before them, closed after). */
+export function servePages<S extends { app: Express; close(): Promise<void> }>(open: () => Promise<S>): { server: S; origin: string; page: Page } {
+  const f = {} as { server: S; origin: string; page: Page };
+  let http: Awaited<ReturnType<typeof listen>> | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    f.server = await open();
+    http = await listen(f.server.app);
+    f.origin = http.origin;
+    browser = await openBrowser();
+    f.page = browser.page;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await http?.close();
+    await f.server?.close();
+  });
+  return f;
 }

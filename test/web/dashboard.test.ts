@@ -3,42 +3,32 @@
 // API publishes them, the review queue with a link confirmed (decision stored and audited), restricted
 // persons gone from every view, and the registry's own scopes.
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { openTestServer } from '../support/server.js';
 import { seedRegistry } from '../support/registry-seed.js';
-import { openAuthServer, type AuthServer } from '../security/auth-support.js';
-import { HAS_CHROMIUM, listen, openBrowser, pageErrors, screenshot, type Browser } from './browser.js';
+import { openAuthServer } from '../security/auth-support.js';
+import { HAS_CHROMIUM, pageErrors, screenshot, servePages } from './browser.js';
 
 const DIMENSIONS = ['year', 'sex', 'ageGroup', 'site', 'departement'];
 
 describe.skipIf(!HAS_CHROMIUM)('registry dashboard in Chromium', () => {
-  let server: TestServer;
-  let http: Awaited<ReturnType<typeof listen>>;
-  let browser: Browser;
   let reviewIds: string[];
-
-  beforeAll(async () => {
-    server = await openTestServer('pglite', { registryRunIntervalMinutes: 0 });
+  const f = servePages(async () => {
+    const server = await openTestServer('pglite', { registryRunIntervalMinutes: 0 });
     ({ reviewIds } = await seedRegistry(server.ctx.db));
-    http = await listen(server.app);
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await http?.close();
-    await server?.close();
+    return server;
   });
 
   it('shows the indicators as charts and tables, with the suppressed cells where the API suppresses them', async () => {
-    const { page } = browser;
-    await page.goto(`${http.origin}/dashboard/`);
+    const { page } = f;
+    await page.goto(`${f.origin}/dashboard/`);
     await page.locator('#charts figure').nth(DIMENSIONS.length - 1).waitFor();
     expect(await page.locator('#charts canvas').count()).toBe(DIMENSIONS.length);
     // Chart.js drew something on each canvas.
     const painted = await page.$$eval('#charts canvas', (cs) => cs.map((c) => (c as HTMLCanvasElement).toDataURL().length > 3000));
     expect(painted).toEqual(DIMENSIONS.map(() => true));
     for (const dim of DIMENSIONS) {
-      const api = (await request(server.app).get(`/registry/indicators?by=${dim}`)).body.table as { rows: string[][]; published: (number | null)[][] };
+      const api = (await request(f.server.app).get(`/registry/indicators?by=${dim}`)).body.table as { rows: string[][]; published: (number | null)[][] };
       // Each table shows the API's figures: the row totals (the last column), then the grand total; null = "masqué".
       const expected = api.published.map((r) => (r[r.length - 1] === null ? 'masqué' : String(r[r.length - 1])));
       const shown = await page.locator(`figure[data-dimension="${dim}"] table tbody td`).allTextContents();
@@ -53,7 +43,7 @@ describe.skipIf(!HAS_CHROMIUM)('registry dashboard in Chromium', () => {
     expect(await page.locator('#indicators-summary').textContent()).toMatch(/^\d+ cas comptés ; 0 personne/);
     // The cross table (year × sex by default) is the API's table too.
     await page.locator('#cross table').waitFor();
-    const cross = (await request(server.app).get('/registry/indicators?by=year,sex&column=sex')).body.table as { published: (number | null)[][] };
+    const cross = (await request(f.server.app).get('/registry/indicators?by=year,sex&column=sex')).body.table as { published: (number | null)[][] };
     const crossShown = await page.locator('#cross tbody td').allTextContents();
     expect(crossShown).toEqual(cross.published.flat().map((n) => (n === null ? 'masqué' : String(n))));
     // by département × site: small cells suppressed in the page exactly where the API has null.
@@ -64,7 +54,7 @@ describe.skipIf(!HAS_CHROMIUM)('registry dashboard in Chromium', () => {
     await page.selectOption('#column', 'site');
     await page.click('#cross-form button[type="submit"]');
     await page.locator('#cross caption', { hasText: 'localisation × département' }).waitFor();
-    const api = (await request(server.app).get('/registry/indicators?by=site,departement&column=site')).body.table as { published: (number | null)[][] };
+    const api = (await request(f.server.app).get('/registry/indicators?by=site,departement&column=site')).body.table as { published: (number | null)[][] };
     const nulls = api.published.flat().filter((n) => n === null).length;
     expect(nulls).toBeGreaterThan(0);
     expect(await page.locator('#cross td.suppressed').count()).toBe(nulls);
@@ -74,8 +64,8 @@ describe.skipIf(!HAS_CHROMIUM)('registry dashboard in Chromium', () => {
   });
 
   it('lists the proposed pairs with their comparison and score; confirming one stores and audits the decision', async () => {
-    const { page } = browser;
-    await page.goto(`${http.origin}/dashboard/`);
+    const { page } = f;
+    await page.goto(`${f.origin}/dashboard/`);
     const cards = page.locator('#review-list article.pair');
     await cards.first().waitFor();
     expect(await cards.count()).toBe(reviewIds.length);
@@ -93,9 +83,9 @@ describe.skipIf(!HAS_CHROMIUM)('registry dashboard in Chromium', () => {
     expect(await cards.count()).toBe(reviewIds.length - 1);
     expect(await page.locator(`#review-list article[data-id="${id}"]`).count()).toBe(0);
     // Stored and audited by the server, under the caller.
-    const confirmed = (await request(server.app).get('/registry/review?status=confirmed')).body as { items: { id: string; status: string }[] };
+    const confirmed = (await request(f.server.app).get('/registry/review?status=confirmed')).body as { items: { id: string; status: string }[] };
     expect(confirmed.items.map((i) => [i.id, i.status])).toEqual([[id, 'confirmed']]);
-    const audit = await server.ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE subtype = 'link-decision'");
+    const audit = await f.server.ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE subtype = 'link-decision'");
     expect(audit.rows[0].n).toBe(1);
     // The confirmed list shows who decided.
     await page.selectOption('#review-status', 'confirmed');
@@ -106,13 +96,13 @@ describe.skipIf(!HAS_CHROMIUM)('registry dashboard in Chromium', () => {
   });
 
   it('never shows a person who restricted processing', async () => {
-    const { page } = browser;
-    const pending = (await request(server.app).get('/registry/review?status=pending')).body as { items: { id: string; a: { recordId: string }; b: { recordId: string } }[] };
+    const { page } = f;
+    const pending = (await request(f.server.app).get('/registry/review?status=pending')).body as { items: { id: string; a: { recordId: string }; b: { recordId: string } }[] };
     const target = pending.items[0];
-    const p = await request(server.app).post('/fhir/Patient').send({ resourceType: 'Patient', name: [{ family: 'RESTREINT' }] });
-    await server.ctx.db.query('UPDATE registry_identity SET patient_id = $1 WHERE record_id = $2', [p.body.id, target.a.recordId]);
-    expect((await request(server.app).post(`/fhir/Patient/${p.body.id}/$restrict-processing`)).status).toBe(200);
-    await page.goto(`${http.origin}/dashboard/`);
+    const p = await request(f.server.app).post('/fhir/Patient').send({ resourceType: 'Patient', name: [{ family: 'RESTREINT' }] });
+    await f.server.ctx.db.query('UPDATE registry_identity SET patient_id = $1 WHERE record_id = $2', [p.body.id, target.a.recordId]);
+    expect((await request(f.server.app).post(`/fhir/Patient/${p.body.id}/$restrict-processing`)).status).toBe(200);
+    await page.goto(`${f.origin}/dashboard/`);
     await page.locator('#review-count').filter({ hasText: 'paire' }).waitFor();
     expect(await page.locator(`#review-list article[data-id="${target.id}"]`).count()).toBe(0);
     expect(await page.locator('#review-list').textContent()).not.toContain(target.a.recordId);
@@ -122,30 +112,21 @@ describe.skipIf(!HAS_CHROMIUM)('registry dashboard in Chromium', () => {
 });
 
 describe.skipIf(!HAS_CHROMIUM)('registry dashboard with authentication', () => {
-  let server: AuthServer;
-  let http: Awaited<ReturnType<typeof listen>>;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await openAuthServer('pglite', { registryRunIntervalMinutes: 0 });
+  const f = servePages(async () => {
+    const server = await openAuthServer('pglite', { registryRunIntervalMinutes: 0 });
     await seedRegistry(server.ctx.db);
-    http = await listen(server.app);
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await http?.close();
-    await server?.close();
+    return server;
   });
 
   it('refuses a clinical token with a readable message, and works in English with the registry scopes', async () => {
-    const { page } = browser;
-    await page.goto(`${http.origin}/dashboard/`);
+    const { page } = f;
+    await page.goto(`${f.origin}/dashboard/`);
     await page.selectOption('#lang', 'en');
-    await page.fill('#token', await server.token('system/*.cruds'));
+    await page.fill('#token', await f.server.token('system/*.cruds'));
     await page.click('#auth-form button[type="submit"]');
     await page.locator('#message.error').waitFor();
     expect(await page.locator('#message').textContent()).toMatch(/^403 — Forbidden: the token lacks the rights needed: /);
-    await page.fill('#token', await server.token('system/RegistryCase.rs system/RegistryLink.ru'));
+    await page.fill('#token', await f.server.token('system/RegistryCase.rs system/RegistryLink.ru'));
     await page.click('#auth-form button[type="submit"]');
     await page.locator('#review-list article.pair').first().waitFor();
     expect(await page.locator('h1').textContent()).toBe('Registry dashboard');

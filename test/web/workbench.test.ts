@@ -4,10 +4,10 @@
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestServer, type TestServer } from '../support/server.js';
-import { openAuthServer, type AuthServer } from '../security/auth-support.js';
-import { HAS_CHROMIUM, NO_CHROMIUM_MESSAGE, listen, openBrowser, pageErrors, screenshot, type Browser } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { openTestServer } from '../support/server.js';
+import { openAuthServer } from '../security/auth-support.js';
+import { HAS_CHROMIUM, NO_CHROMIUM_MESSAGE, pageErrors, screenshot, servePages } from './browser.js';
 
 const EXAMPLES = new URL('../../examples/', import.meta.url);
 const RCP_CDA = readFileSync(new URL('cda/fiche-rcp.xml', EXAMPLES), 'utf8');
@@ -17,9 +17,7 @@ const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(need
 if (!HAS_CHROMIUM) console.warn(`test/web skipped: ${NO_CHROMIUM_MESSAGE}`);
 
 describe.skipIf(!HAS_CHROMIUM)('workbench in Chromium', () => {
-  let server: TestServer;
-  let http: Awaited<ReturnType<typeof listen>>;
-  let browser: Browser;
+  const f = servePages(() => openTestServer('pglite')); // AUTH=off: the page works without a token
   const files = mkdtempSync(join(tmpdir(), 'oncofhir-web-'));
   const file = (name: string, text: string) => {
     const p = join(files, name);
@@ -27,20 +25,9 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in Chromium', () => {
     return p;
   };
 
-  beforeAll(async () => {
-    server = await openTestServer('pglite'); // AUTH=off: the page works without a token
-    http = await listen(server.app);
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await http?.close();
-    await server?.close();
-  });
-
   it('uploads an example CDA and shows its report and its converted FHIR Bundle; both downloads work', async () => {
-    const { page } = browser;
-    await page.goto(`${http.origin}/`);
+    const { page } = f;
+    await page.goto(`${f.origin}/`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Atelier de conformité');
     await page.setInputFiles('#file', file('fiche-rcp.xml', RCP_CDA));
     await page.click('#validate');
@@ -65,8 +52,8 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in Chromium', () => {
   });
 
   it('uploads a broken CDA and highlights the error at its line, for a rule and for malformed XML', async () => {
-    const { page } = browser;
-    await page.goto(`${http.origin}/`);
+    const { page } = f;
+    await page.goto(`${f.origin}/`);
     // A document code outside JDV_J07: the finding's XPath is /ClinicalDocument/code/@code.
     const badCode = RCP_CDA.replace('<code code="34794-8"', '<code code="99999-9"');
     const codeLine = lineOf(badCode, '<code code="99999-9"');
@@ -95,8 +82,8 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in Chromium', () => {
   });
 
   it('validates a pasted FHIR document Bundle against its volet profile and shows the CDA generated from it; an HL7 v2 message too', async () => {
-    const { page } = browser;
-    await page.goto(`${http.origin}/`);
+    const { page } = f;
+    await page.goto(`${f.origin}/`);
     await page.fill('#input', RCP_BUNDLE);
     await page.click('#validate');
     await page.locator('#conversion #converted').waitFor();
@@ -116,8 +103,8 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in Chromium', () => {
   });
 
   it('is in French and in English, labels every control, works from the keyboard, and keeps text contrast ≥ 4.5:1', async () => {
-    const { page } = browser;
-    await page.goto(`${http.origin}/`);
+    const { page } = f;
+    await page.goto(`${f.origin}/`);
     await page.selectOption('#lang', 'en');
     expect(await page.locator('h1').textContent()).toBe('Conformance workbench');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
@@ -162,30 +149,18 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in Chromium', () => {
 });
 
 describe.skipIf(!HAS_CHROMIUM)('workbench with authentication', () => {
-  let server: AuthServer;
-  let http: Awaited<ReturnType<typeof listen>>;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await openAuthServer('pglite');
-    http = await listen(server.app);
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await http?.close();
-    await server?.close();
-  });
+  const f = servePages(() => openAuthServer('pglite'));
 
   it('shows the 401 as a readable message, then works with a token pasted from `oncofhir token`', async () => {
-    const { page } = browser;
-    await page.goto(`${http.origin}/`);
+    const { page } = f;
+    await page.goto(`${f.origin}/`);
     await page.fill('#input', RCP_CDA);
     await page.click('#validate');
     await page.locator('#message.error').waitFor();
     expect(await page.locator('#message').textContent()).toMatch(/^401 — Authentification requise : .*collez un jeton d'accès/);
     expect(await page.getAttribute('#message', 'role')).toBe('alert');
     await screenshot(page, 'workbench-401');
-    await page.fill('#token', await server.token('system/Bundle.r'));
+    await page.fill('#token', await f.server.token('system/Bundle.r'));
     await page.click('#auth-form button[type="submit"]');
     expect(await page.locator('#token-state').textContent()).toBe('Jeton enregistré pour cet onglet.');
     await page.click('#validate');
