@@ -4,7 +4,7 @@
 //   POST [base]/Bundle/$to-cda FHIR document Bundle (JSON or XML) → Parameters { cda, volet, outcome }
 // Unreadable input answers 400; a readable document that is none of the cancer volets (or cannot be
 // converted) answers 422; both as an OperationOutcome.
-import type { Bundle, OperationOutcome, Parameters } from 'fhir/r4';
+import type { Bundle, OperationOutcome, Parameters, ParametersParameter } from 'fhir/r4';
 import { registerOperation } from '../api/operations.js';
 import type { Call, FhirResponse } from '../api/types.js';
 import { FhirError, outcome, type Issue } from '../fhir/errors.js';
@@ -29,15 +29,7 @@ function cdaToFhirOperation(call: Call): FhirResponse {
   }
   const { type, version, bundle, warnings } = converted;
   const summary = `${type.label} (${type.volet}${version ? ` ${version}` : ''}) converted to a FHIR document Bundle of ${bundle.entry?.length ?? 0} entries; ${warnings.length} warning${warnings.length === 1 ? '' : 's'}.`;
-  const parameters: Parameters = {
-    resourceType: 'Parameters',
-    parameter: [
-      { name: 'bundle', resource: bundle },
-      { name: 'volet', valueCode: type.key },
-      { name: 'outcome', resource: warningsOutcome(summary, warnings) },
-    ],
-  };
-  return { status: 200, resource: parameters };
+  return converted200({ name: 'bundle', resource: bundle }, type.key, warningsOutcome(summary, warnings));
 }
 
 function toCdaOperation(call: Call): FhirResponse {
@@ -56,14 +48,12 @@ function toCdaOperation(call: Call): FhirResponse {
   const { type, xml, warnings } = converted;
   const errors = warnings.filter((w) => w.severity === 'error').length;
   const summary = `${type.label} (${type.volet}) written as CI-SIS CDA; ${errors} error${errors === 1 ? '' : 's'}, ${warnings.length - errors} other finding${warnings.length - errors === 1 ? '' : 's'}.`;
-  const parameters: Parameters = {
-    resourceType: 'Parameters',
-    parameter: [
-      { name: 'cda', valueString: xml },
-      { name: 'volet', valueCode: type.key },
-      { name: 'outcome', resource: warningsOutcome(summary, warnings) },
-    ],
-  };
+  return converted200({ name: 'cda', valueString: xml }, type.key, warningsOutcome(summary, warnings));
+}
+
+/** Both conversions answer a Parameters: the converted document, its volet and the findings. */
+function converted200(document: ParametersParameter, volet: string, findings: OperationOutcome): FhirResponse {
+  const parameters: Parameters = { resourceType: 'Parameters', parameter: [document, { name: 'volet', valueCode: volet }, { name: 'outcome', resource: findings }] };
   return { status: 200, resource: parameters };
 }
 
