@@ -24,7 +24,7 @@ export class Candidates {
   }
 }
 
-function specimenDates(s: Located<Specimen>, out: Candidates): void {
+export function specimenDates(s: Located<Specimen>, out: Candidates): void {
   const col = s.res.collection;
   if (col?.collectedDateTime !== undefined) out.add('specimenCollected', col.collectedDateTime, `${s.path}.collection.collectedDateTime`);
   else if (col?.collectedPeriod) {
@@ -40,6 +40,10 @@ function encounterDates(enc: Located<Encounter>, out: Candidates): void {
   if (isRcp) out.add('rcpMeeting', enc.res.period?.start, `${enc.path}.period.start`);
   else if (inpatient) out.add('inpatientEncounter', enc.res.period?.start, `${enc.path}.period.start`);
 }
+
+/** The document's candidates that are not a specimen's (report, encounter, RCP), for a one-specimen record. */
+export const withoutSpecimenDates = (list: IncidenceCandidate[]): IncidenceCandidate[] =>
+  list.filter((c) => c.event !== E.specimenCollected && c.event !== E.specimenReceived);
 
 /** The dates the whole document gives: specimens, pathology/genetics report, encounter, 'date de la RCP'. */
 export function documentCandidates(doc: DocumentView, encounter: Located<Encounter> | undefined, out: Candidates): void {

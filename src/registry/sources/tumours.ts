@@ -1,15 +1,17 @@
 // The tumours a document mentions, one source record each. A tumour is a primary cancer Condition with
 // the observations about it (focus, stage assessment, evidence; all of the document's when it names one
 // cancer only). A pathology or genetics report without a Condition (CR-ACP, CR-GM) is about one tumour:
-// its specimen site, site and histology observations and pTNM.
+// its specimen site, site and histology observations and pTNM — or, when its specimens show different
+// primary tumours (site or histology), one record per tumour with its specimens' findings.
 import type { Condition, Observation, Reference } from 'fhir/r4';
 import mapping from './mapping.json' with { type: 'json' };
 import { hasAnyCode, type DocumentView, type Located } from './document.js';
 import { gradeOf, isCancerCode, lateralityOf, morphologyOf, topographyOf, type Morphology, type Topography } from './codes.js';
 import { tnmAndStage } from './tnm.js';
 import { basisOf } from './basis.js';
-import { Candidates } from './dates.js';
-import type { IncidenceCandidate } from '../tumours/types.js';
+import { Candidates, specimenDates, withoutSpecimenDates } from './dates.js';
+import { findingsBySpecimen, type SpecimenFindings } from './specimens.js';
+import type { Behaviour, IncidenceCandidate } from '../tumours/types.js';
 import type { ExtractedTumour } from './types.js';
 
 export interface DocumentFacts {
@@ -122,6 +124,37 @@ function assemble(parts: Parts, obs: Located<Observation>[], staged: ReturnType<
   };
 }
 
+/** Behaviours of a primary tumour; a specimen showing only benign, uncertain or metastatic disease is not one. */
+const PRIMARY: ReadonlySet<Behaviour | undefined> = new Set([2, 3, undefined]);
+
+/** One record per distinct primary (site + histology) among the specimens, or undefined when they show at most one. */
+function perSpecimenTumours(allObs: Located<Observation>[], facts: DocumentFacts, doc: DocumentView): ExtractedTumour[] | undefined {
+  if (doc.all('Specimen').length < 2) return undefined;
+  const mark = doc.issues.length;
+  const groups = new Map<string, { topography: Topography; morphology: Morphology; found: SpecimenFindings[] }>();
+  for (const f of findingsBySpecimen(doc, allObs)) {
+    const topography = topographyOf(f.specimen.res.collection?.bodySite, doc, `${f.specimen.path}.collection.bodySite`, false);
+    const morphology = morphologyFromObservations(f.obs, doc);
+    if (!topography || !morphology || !PRIMARY.has(morphology.behaviour)) continue;
+    const key = `${topography.topography} ${morphology.morphology}/${morphology.behaviour ?? '?'}`;
+    const group = groups.get(key) ?? groups.set(key, { topography, morphology, found: [] }).get(key)!;
+    group.found.push(f);
+  }
+  if (groups.size < 2) {
+    doc.issues.length = mark; // the whole report is read as one tumour below, with its own findings
+    return undefined;
+  }
+  doc.inform(`The specimens show ${groups.size} different primary tumours (${[...groups.keys()].join('; ')}): one record each, with its specimens' findings; findings on no specimen or on another one are not attributed`, 'Bundle.entry.resource.ofType(Specimen)');
+  return [...groups.values()].map(({ topography, morphology, found }) => {
+    const obs = allObs.filter((o) => found.some((f) => f.obs.includes(o)));
+    const candidates = new Candidates(doc);
+    for (const f of found) specimenDates(f.specimen, candidates);
+    const laterality = found.map((f) => lateralityOf(f.specimen.res.collection?.bodySite?.extension)).find(Boolean);
+    const dated = { ...facts, candidates: [...candidates.list, ...withoutSpecimenDates(facts.candidates)] };
+    return assemble({ topography, morphology, laterality }, obs, tnmAndStage(obs, doc), dated, doc);
+  });
+}
+
 export function extractTumours(doc: DocumentView, facts: DocumentFacts): ExtractedTumour[] {
   const allObs = doc.all('Observation') as Located<Observation>[];
   const conditions = doc.all('Condition').filter((c) => isTumourCondition(c.res));
@@ -139,6 +172,8 @@ export function extractTumours(doc: DocumentView, facts: DocumentFacts): Extract
       }, obs, tnmAndStage(obs, doc), facts, doc);
     });
   }
+  const perSpecimen = perSpecimenTumours(allObs, facts, doc);
+  if (perSpecimen) return perSpecimen;
   const topography = reportTopography(allObs, doc);
   const morphology = morphologyFromObservations(allObs, doc);
   const staged = tnmAndStage(allObs, doc);
