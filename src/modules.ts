@@ -9,6 +9,7 @@ import { registerPatientRightsOperations } from './patient-rights/index.js';
 import { registerCdaValidationOperation } from './cda/validation/operation.js';
 import { registerSubmitCdaOperation } from './documents/submit.js';
 import { registerConversionOperations } from './documents/convert-operations.js';
+import { registerHl7v2ConversionOperation } from './hl7v2/convert-operation.js';
 import { registerHl7v2ValidationOperation } from './hl7v2/validate-operation.js';
 import { setDocumentSink } from './hl7v2/intake.js';
 import { cdaDocumentSink } from './hl7v2/document-sink.js';
@@ -38,6 +39,7 @@ export async function installModules(ctx: ApiContext): Promise<void> {
   registerSubmitCdaOperation(); // POST $submit-cda: validate, convert and store a CDA document
   registerConversionOperations(); // POST $cda-to-fhir and Bundle/$to-cda: read-only conversions
   registerHl7v2ValidationOperation(); // POST $validate-hl7v2: dry run of an HL7 v2 CDA message
+  registerHl7v2ConversionOperation(); // POST $hl7v2-to-fhir: the Bundle of the CDA a message carries
   setDocumentSink(cdaDocumentSink); // HL7 v2 (MLLP) messages take the same path
   installOutboxHook(); // accepted CDA documents are enqueued for Mon espace santé in their own transaction
   registerDeliveryStatusOperation(); // GET DocumentReference/{id}/$delivery-status

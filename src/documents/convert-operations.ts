@@ -19,9 +19,14 @@ function cdaToFhirOperation(call: Call): FhirResponse {
   if (!raw?.length) {
     throw new FhirError(400, 'Send the CDA document as the request body with Content-Type application/hl7-cda+xml (or text/xml, application/xml)', 'required');
   }
+  return cdaToFhirResponse(raw.toString('utf8'));
+}
+
+/** 200 with the converted Bundle; 400 for unreadable XML, 422 for a document of no cancer volet. */
+export function cdaToFhirResponse(cda: string): FhirResponse {
   let converted;
   try {
-    converted = cdaToFhir(raw.toString('utf8'));
+    converted = cdaToFhir(cda);
   } catch (e) {
     if (e instanceof FhirError) throw e; // the parser's 400 (malformed XML, DOCTYPE), with its line
     if (e instanceof ConversionError) throw new FhirError(422, e.message, 'not-supported');

@@ -17,7 +17,7 @@ import { Er7Error, get, parseEr7, segments, type Er7Message } from './er7.js';
 import { decodeFrame } from './mllp.js';
 
 /** `OBX[1]-5.4`: the segment's occurrence among segments of its name (MSH has one, so no index). */
-function location(m: Er7Message, e: Pick<AckError, 'segment' | 'position' | 'field' | 'component'>): string {
+export function location(m: Er7Message, e: Pick<AckError, 'segment' | 'position' | 'field' | 'component'>): string {
   const seg = e.position ? m.segments.find((s) => s.position === e.position) : undefined;
   const nth = seg ? segments(m, seg.name).indexOf(seg) + 1 : 0;
   const name = e.segment === 'MSH' || !nth ? e.segment : `${e.segment}[${nth}]`;
@@ -29,18 +29,28 @@ function messageSummary(m: Er7Message, msg: CdaMessage): string {
   return `${msg.type} (v${get(m, segments(m, 'MSH')[0], 12)}), action ${msg.action}, control id ${msg.controlId}, sender ${msg.sendingApplication}@${msg.sendingFacility}${ins}.`;
 }
 
-function validateHl7v2(call: Call): FhirResponse {
+/** The request body read as ER7 (an MLLP frame is unwrapped); 400 when there is none or it cannot be read. */
+export function readMessage(call: Call): Er7Message {
   const raw = call.req.rawBody;
   if (!raw?.length) {
     throw new FhirError(400, 'Send the HL7 v2 message (ER7) as the request body with Content-Type x-application/hl7-v2+er7', 'required');
   }
-  let m: Er7Message;
   try {
-    m = parseEr7(decodeFrame(raw));
+    return parseEr7(decodeFrame(raw));
   } catch (e) {
     if (!(e instanceof Er7Error)) throw e;
     throw new FhirError(400, [{ severity: 'error', code: 'structure', diagnostics: `The message cannot be read as ER7: ${e.message}`, expression: [e.location] }]);
   }
+}
+
+/** Where the carried CDA is: `OBX[n]-5.5` of the first OBX of type ED. */
+export function cdaLocation(m: Er7Message): string {
+  const cdaObx = segments(m, 'OBX').find((s) => get(m, s, 2) === 'ED');
+  return cdaObx ? location(m, { segment: 'OBX', position: cdaObx.position, field: 5, component: 5 }) : 'OBX-5';
+}
+
+function validateHl7v2(call: Call): FhirResponse {
+  const m = readMessage(call);
   const issues: OperationOutcomeIssue[] = [];
   const interpreted = interpretCdaMessage(m);
   if (!interpreted.ok) {
@@ -55,8 +65,7 @@ function validateHl7v2(call: Call): FhirResponse {
     issues.push({ severity: 'error', code: 'security', diagnostics: `Sender ${msg.sendingApplication}@${msg.sendingFacility} is not in MLLP_ALLOWED_SENDERS: the message would be refused (AR)`, expression: ['MSH-3'] });
   }
   if (msg.cda) {
-    const cdaObx = segments(m, 'OBX').find((s) => get(m, s, 2) === 'ED');
-    const at = cdaObx ? location(m, { segment: 'OBX', position: cdaObx.position, field: 5, component: 5 }) : 'OBX-5';
+    const at = cdaLocation(m);
     const result = validateCda(msg.cda, { xsdDir: call.ctx.config.cdaXsdDir ?? '' });
     const parsed = !result.issues.some((i) => i.severity === 'fatal');
     if (parsed) issues.push({ severity: 'information', code: 'informational', diagnostics: `Carried CDA (${at}): ${cdaSummary(result)}`, expression: [at] });

@@ -1,29 +1,10 @@
 // POST [base]/$validate-hl7v2 over HTTP: the MLLP intake's checks and the CDA validator as a dry run
 // (nothing stored, no ACK recorded), with HL7 locations (MSH-9, OBX[1]-5.5) and the CDA's XPath.
-import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../support/db.js';
 import { openTestServer, type TestServer } from '../support/server.js';
-
-const RCP = readFileSync(new URL('../../examples/cda/fiche-rcp.xml', import.meta.url), 'utf8');
-const ER7 = 'x-application/hl7-v2+er7';
-
-function mdm(opts: { cda?: string; event?: string; type?: string; version?: string } = {}): string {
-  const cda = Buffer.from(opts.cda ?? RCP).toString('base64');
-  return [
-    `MSH|^~\\&|DPI-X|CHU-X|ONCOFHIR|INCA|20261201120000||${opts.type ?? `MDM^${opts.event ?? 'T02'}^MDM_T02`}|MSG1|P|${opts.version ?? '2.6'}|||||FRA|UNICODE UTF-8|||2.1^CISIS_CDA_HL7_V2`,
-    'EVN||20261201120000',
-    'PID|||279035121518989^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.10&ISO^INS||MARTIN^Émilie^^^^^L||19700302|F',
-    'PV1|1|O',
-    'ORC|NW|',
-    'OBR|1|||34794-8^CR de RCP^LN|',
-    'TXA|1|34794-8|TEXT|20261201120000||||||||1.2.250.1.999.1.2026.7^^1.2.250.1.999.1^ISO|||||AU',
-    'OBX|1|CWE|DESTDMP^Destinataire DMP^MetaDMPMSS||Y^^expandedYes-NoIndicator||||||F|',
-    `OBX|2|ED|34794-8^CR de RCP^LN||^TEXT^XML^Base64^${cda}||||||F|`,
-    'PRT||UC||SB^Send by^participation|10101010101^Dupont^Claire|||CHU-X',
-  ].join('\r');
-}
+import { ER7, mdm, RCP } from './mdm-support.js';
 
 describe.each(DB_KINDS)('$validate-hl7v2 on %s', (kind) => {
   let s: TestServer;

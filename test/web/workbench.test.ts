@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTestServer } from '../support/server.js';
 import { openAuthServer } from '../security/auth-support.js';
+import { mdm } from '../hl7v2/mdm-support.js';
 import { HAS_CHROMIUM, NO_CHROMIUM_MESSAGE, pageErrors, screenshot, servePages } from './browser.js';
 
 const EXAMPLES = new URL('../../examples/', import.meta.url);
@@ -99,6 +100,15 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in Chromium', () => {
     await page.click('#validate');
     await page.locator('#source li.hl-error[data-line="1"]').waitFor();
     expect(await page.locator('#report tr.sev-error').first().textContent()).toMatch(/MSH-12.*exchanged in HL7 v2\.6, not 2\.3/);
+
+    // A valid MDM^T02 carrying the fiche RCP: accepted, and the Bundle of its CDA shown beside the report.
+    await page.fill('#input', mdm());
+    await page.click('#validate');
+    await page.locator('#conversion #converted').waitFor();
+    expect(await page.locator('#report .verdict').textContent()).toBe('Conforme : aucune erreur.');
+    expect(await page.locator('#conversion-title').textContent()).toBe('Document FHIR converti depuis le CDA porté par le message');
+    expect(JSON.parse((await page.locator('#converted').textContent())!)).toMatchObject({ resourceType: 'Bundle', type: 'document' });
+    await screenshot(page, 'workbench-hl7v2-to-fhir');
     expect(pageErrors(page)).toEqual([]);
   });
 

@@ -66,14 +66,16 @@ async function validate(text: string, kind: Kind, choice: string): Promise<{ out
 
 /** The other form of a document that could be read (validation answered 200): CDA → FHIR, FHIR document → CDA. */
 async function convert(text: string, kind: Kind, choice: string, notes: string[]): Promise<Result['converted']> {
-  if (kind === 'cda') {
-    const r = await call<Parameters | OperationOutcome>('POST', `${FHIR_BASE}/$cda-to-fhir`, { body: text, contentType: CONTENT_TYPES.cda, accept: [400, 422] });
-    if (r.body.resourceType === 'OperationOutcome') return { text: '', fileName: '', type: '', label: t('wb.convertedBundle'), outcome: r.body };
+  if (kind === 'cda' || kind === 'hl7v2') {
+    // An HL7 v2 message: the Bundle of the CDA it carries, read as the MLLP intake reads it.
+    const [operation, label] = kind === 'cda' ? ['$cda-to-fhir', t('wb.convertedBundle')] : ['$hl7v2-to-fhir', t('wb.convertedFromHl7')];
+    const r = await call<Parameters | OperationOutcome>('POST', `${FHIR_BASE}/${operation}`, { body: text, contentType: CONTENT_TYPES[kind], accept: [400, 422] });
+    if (r.body.resourceType === 'OperationOutcome') return { text: '', fileName: '', type: '', label, outcome: r.body };
     const volet = param(r.body, 'volet')?.valueCode as VoletKey | undefined;
     const wanted = choice.startsWith('volet:') ? choice.slice(6) : undefined;
     if (wanted && volet && wanted !== volet) notes.push(t('wb.voletMismatch', { wanted: t(`volet.${wanted}`), found: t(`volet.${volet}`) }));
     const bundle = JSON.stringify(param(r.body, 'bundle')?.resource, null, 2);
-    return { text: bundle, fileName: `${base()}.fhir.json`, type: 'application/fhir+json', label: t('wb.convertedBundle'), outcome: param(r.body, 'outcome')?.resource as OperationOutcome };
+    return { text: bundle, fileName: `${base()}.fhir.json`, type: 'application/fhir+json', label, outcome: param(r.body, 'outcome')?.resource as OperationOutcome };
   }
   if ((kind === 'fhir-json' || kind === 'fhir-xml') && isDocumentBundle(text, kind)) {
     const r = await call<Parameters | OperationOutcome>('POST', `${FHIR_BASE}/Bundle/$to-cda`, { body: text, contentType: CONTENT_TYPES[kind], accept: [400, 422] });
