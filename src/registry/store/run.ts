@@ -123,12 +123,21 @@ async function run(db: Db, key: Buffer, progress: Progress): Promise<RunStats> {
 
 const CHUNK = 5000;
 
-/** Multi-row insert through unnest(), in chunks (one round trip per chunk, not per row). */
+/** Multi-row insert through unnest(), in chunks (one round trip per chunk, not per row). A jsonb column
+ *  (values already JSON text) travels as one JSON array document joined by position: as a jsonb[] array
+ *  literal, escaping and parsing its quotes cost 3× as much (60,000 cases: 3.5 s → 1.1 s). */
 async function insertRows(q: Queryable, target: string, types: string[], rows: unknown[][]): Promise<void> {
+  const json = types.map((t, c) => (t === 'jsonb' ? c : -1)).filter((c) => c >= 0);
+  const scalar = types.map((t, c) => (t === 'jsonb' ? -1 : c)).filter((c) => c >= 0);
+  const select = types.map((t, c) => (t === 'jsonb' ? `j${c}.v` : `u.c${c}`)).join(', ');
+  const from = [
+    `unnest(${scalar.map((c, n) => `$${n + 1}::${types[c]}[]`).join(', ')}) WITH ORDINALITY AS u(${scalar.map((c) => `c${c}`).join(', ')}, n)`,
+    ...json.map((c, k) => `JOIN jsonb_array_elements($${scalar.length + k + 1}::jsonb) WITH ORDINALITY AS j${c}(v, n) ON j${c}.n = u.n`),
+  ].join(' ');
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
-    const cols = types.map((_, c) => chunk.map((r) => r[c]));
-    await q.query(`INSERT INTO ${target} SELECT * FROM unnest(${types.map((t, c) => `$${c + 1}::${t}[]`).join(', ')})`, cols);
+    const params = [...scalar.map((c) => chunk.map((r) => r[c])), ...json.map((c) => `[${chunk.map((r) => r[c]).join(',')}]`)];
+    await q.query(`INSERT INTO ${target} SELECT ${select} FROM ${from}`, params);
   }
 }
 
