@@ -42,6 +42,27 @@ describe.each(DB_KINDS)('$validate-cda on %s', (kind) => {
     expect(e[0].diagnostics).toMatch(/FR-Diagnostic-du-cancer/);
   });
 
+  it('?volet= validates as the volet asked for: the same volet changes nothing; another is an error at the templateIds, then its rules', async () => {
+    const same = await request(server.app).post('/fhir/$validate-cda?volet=rcp').set('content-type', CDA).send(RCP);
+    expect(same.status).toBe(200);
+    expect(same.body.issue.filter((i: { severity: string }) => i.severity === 'error')).toEqual([]);
+    const other = await request(server.app).post('/fhir/$validate-cda?volet=pps').set('content-type', CDA).send(RCP);
+    expect(other.status).toBe(200);
+    const errors = other.body.issue.filter((i: { severity: string }) => i.severity === 'error');
+    expect(errors[0]).toMatchObject({ code: 'invariant', expression: ['/ClinicalDocument/templateId'], details: { coding: [{ code: 'OF-VOLET-ASKED' }] } });
+    expect(errors[0].diagnostics).toMatch(/^Validated as the PPS .* asked for, but the document is a Fiche RCP \(CANCER-FRCP\)/);
+    // The PPS body rules then find what a PPS needs and a fiche RCP lacks.
+    expect(errors.some((i: { details?: { coding: { code: string }[] } }) => /^PPS-/.test(i.details?.coding[0].code ?? ''))).toBe(true);
+    expect(other.body.issue[0].diagnostics).toMatch(/^Programme personnalisé de soins|PPS/);
+  });
+
+  it('answers 400 for an unknown ?volet=', async () => {
+    const res = await request(server.app).post('/fhir/$validate-cda?volet=xyz').set('content-type', CDA).send(RCP);
+    expect(res.status).toBe(400);
+    expect(res.body.issue[0]).toMatchObject({ severity: 'error', code: 'value', expression: ['volet'] });
+    expect(res.body.issue[0].diagnostics).toMatch(/Unknown volet "xyz": use one of rcp, pps, crgm, cracp/);
+  });
+
   it('answers in XML when asked', async () => {
     const res = await post(RCP).set('accept', 'application/fhir+xml');
     expect(res.status).toBe(200);

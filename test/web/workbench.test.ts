@@ -79,6 +79,16 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in Chromium', () => {
     expect(await page.locator('#report .verdict').textContent()).toBe('Non conforme.');
     expect(await page.locator('#conversion').isHidden()).toBe(true);
     await screenshot(page, 'workbench-cda-malformed');
+
+    // The fiche RCP validated as the PPS volet chosen in the picker: an error at its first templateId line.
+    await page.setInputFiles('#file', file('fiche-rcp.xml', RCP_CDA));
+    await page.selectOption('#profile', 'volet:pps');
+    await page.click('#validate');
+    await page.locator('#report .verdict.invalid').waitFor();
+    const asked = page.locator('#report tr.sev-error', { hasText: 'OF-VOLET-ASKED' });
+    expect(await asked.textContent()).toMatch(/Validated as the PPS .* asked for, but the document is a Fiche RCP/);
+    expect(await asked.locator('.line-link').getAttribute('data-line')).toBe(String(lineOf(RCP_CDA, '<templateId')));
+    await page.selectOption('#profile', '');
     expect(pageErrors(page)).toEqual([]);
   });
 

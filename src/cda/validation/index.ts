@@ -5,7 +5,7 @@
 import { parseCda, findClinicalDocument, type CdaElement } from '../dom.js';
 import { FhirError } from '../../fhir/errors.js';
 import { cdaXsdDir } from '../../config.js';
-import { detectFromCda } from '../../documents/registry.js';
+import { byKey, detectFromCda, type DetectedDocument } from '../../documents/registry.js';
 import type { DocumentKey } from '../../documents/types.js';
 import type { CdaIssue } from './issues.js';
 import type { CdaRuleSet } from './rule-types.js';
@@ -19,6 +19,8 @@ export type { CdaIssue } from './issues.js';
 export interface CdaValidationOptions {
   /** Directory holding CDA_extended.xsd (or CDA.xsd) and its includes; default: config CDA_XSD_DIR; '' = no XSD. */
   xsdDir?: string;
+  /** Validate as this volet (the integrator's choice), whatever the document says it is; default: detected. */
+  volet?: DocumentKey;
 }
 
 export interface CdaValidationResult {
@@ -57,7 +59,20 @@ export function validateCda(xml: string, opts: CdaValidationOptions = {}): CdaVa
   const xsd = Boolean(xsdDir);
   if (xsdDir) issues.push(...validateXsd(xml, root, xsdDir));
   issues.push(...runRules(doc, HEADER.rules, { xsdChecked: xsd }));
-  const detected = detectFromCda(doc);
+  const found = detectFromCda(doc);
+  const asked = opts.volet ? byKey(opts.volet) : undefined;
+  let detected: DetectedDocument | undefined = found;
+  if (asked && found?.type.key !== asked.key) {
+    issues.push({
+      severity: 'error',
+      code: 'invariant',
+      diagnostics: `Validated as the ${asked.label} (${asked.volet}) asked for, but the document is ${found ? `a ${found.type.label} (${found.type.volet})` : 'none of the cancer volets'} by its templateIds and type code: the ${asked.label} rules below are checked against it.`,
+      expression: [`${doc.xpath}/templateId`],
+      rule: 'OF-VOLET-ASKED',
+      source: 'oncofhir',
+    });
+    detected = { type: asked, version: undefined, by: 'templateId', doc };
+  }
   if (!detected) {
     issues.push({
       severity: 'warning',

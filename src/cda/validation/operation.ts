@@ -1,10 +1,12 @@
 // POST [base]/$validate-cda: validates the CDA document sent as the request body (application/hl7-cda+xml,
 // or text/xml / application/xml whose root is ClinicalDocument) and answers 200 with an
 // OperationOutcome, errors included, like $validate (400 when the body cannot be read as a CDA
-// document). Reads and stores nothing, so it needs no more than a valid access token.
+// document). `?volet=rcp|pps|crgm|cracp` validates it as that volet whatever it declares (an error says
+// when it declares another). Reads and stores nothing, so it needs no more than a valid access token.
 import { registerOperation } from '../../api/operations.js';
 import type { Call, FhirResponse } from '../../api/types.js';
 import { FhirError } from '../../fhir/errors.js';
+import { byKey, documentTypes } from '../../documents/registry.js';
 import { validateCda } from './index.js';
 import { cdaOutcome } from './outcome.js';
 
@@ -13,7 +15,11 @@ async function validateCdaOperation(call: Call): Promise<FhirResponse> {
   if (!raw?.length) {
     throw new FhirError(400, 'Send the CDA document as the request body with Content-Type application/hl7-cda+xml (or text/xml, application/xml)', 'required');
   }
-  const result = validateCda(raw.toString('utf8'), { xsdDir: call.ctx.config.cdaXsdDir ?? '' });
+  const volet = call.req.query.find(([k]) => k === 'volet')?.[1];
+  if (volet !== undefined && !byKey(volet)) {
+    throw new FhirError(400, `Unknown volet "${volet}": use one of ${documentTypes.map((t) => t.key).join(', ')}`, 'value', ['volet']);
+  }
+  const result = validateCda(raw.toString('utf8'), { xsdDir: call.ctx.config.cdaXsdDir ?? '', ...(volet ? { volet: byKey(volet)!.key } : {}) });
   // A document that cannot be read as a CDA (malformed XML, DOCTYPE, another root) is a bad request,
   // as for $validate; any other finding is a completed validation (200).
   if (result.issues.some((i) => i.severity === 'fatal')) throw new FhirError(400, cdaOutcome(result).issue.map((i) => ({ severity: i.severity, code: i.code, diagnostics: i.diagnostics ?? '', expression: i.expression })));

@@ -5,7 +5,7 @@ import profiles from 'virtual:profiles';
 import { ApiError, call, FHIR_BASE, type OperationOutcome } from '../api.js';
 import { onLangChange, t } from '../i18n.js';
 import { $, announce, el, initShell } from '../shell.js';
-import { detectKind, isDocumentBundle, KINDS, resourceTypeOf, VOLETS, voletOfBundle, type Kind, type VoletKey } from './detect.js';
+import { detectKind, isDocumentBundle, KINDS, resourceTypeOf, VOLETS, voletOfBundle, type Kind } from './detect.js';
 import { download } from '../download.js';
 import { junitReport } from './junit.js';
 import { locator } from './locate.js';
@@ -43,7 +43,9 @@ async function validate(text: string, kind: Kind, choice: string): Promise<{ out
   const notes: string[] = [];
   const ct = CONTENT_TYPES[kind];
   if (kind === 'cda') {
-    const r = await call<OperationOutcome>('POST', `${FHIR_BASE}/$validate-cda`, { body: text, contentType: ct, accept: [400] });
+    // A volet chosen is validated as such ($validate-cda?volet=): the server reports it when the document is another.
+    const query = choice.startsWith('volet:') ? `?volet=${encodeURIComponent(choice.slice(6))}` : '';
+    const r = await call<OperationOutcome>('POST', `${FHIR_BASE}/$validate-cda${query}`, { body: text, contentType: ct, accept: [400] });
     return { outcome: r.body, status: r.status, notes };
   }
   if (kind === 'hl7v2') {
@@ -65,15 +67,12 @@ async function validate(text: string, kind: Kind, choice: string): Promise<{ out
 }
 
 /** The other form of a document that could be read (validation answered 200): CDA → FHIR, FHIR document → CDA. */
-async function convert(text: string, kind: Kind, choice: string, notes: string[]): Promise<Result['converted']> {
+async function convert(text: string, kind: Kind): Promise<Result['converted']> {
   if (kind === 'cda' || kind === 'hl7v2') {
     // An HL7 v2 message: the Bundle of the CDA it carries, read as the MLLP intake reads it.
     const [operation, label] = kind === 'cda' ? ['$cda-to-fhir', t('wb.convertedBundle')] : ['$hl7v2-to-fhir', t('wb.convertedFromHl7')];
     const r = await call<Parameters | OperationOutcome>('POST', `${FHIR_BASE}/${operation}`, { body: text, contentType: CONTENT_TYPES[kind], accept: [400, 422] });
     if (r.body.resourceType === 'OperationOutcome') return { text: '', fileName: '', type: '', label, outcome: r.body };
-    const volet = param(r.body, 'volet')?.valueCode as VoletKey | undefined;
-    const wanted = choice.startsWith('volet:') ? choice.slice(6) : undefined;
-    if (wanted && volet && wanted !== volet) notes.push(t('wb.voletMismatch', { wanted: t(`volet.${wanted}`), found: t(`volet.${volet}`) }));
     const bundle = JSON.stringify(param(r.body, 'bundle')?.resource, null, 2);
     return { text: bundle, fileName: `${base()}.fhir.json`, type: 'application/fhir+json', label, outcome: param(r.body, 'outcome')?.resource as OperationOutcome };
   }
@@ -118,7 +117,7 @@ async function run(): Promise<void> {
   announce(t('wb.running'));
   try {
     const { outcome, status, notes } = await validate(text, kind, choice);
-    const converted = status !== 200 ? undefined : await convert(text, kind, choice, notes).catch((e: unknown) => {
+    const converted = status !== 200 ? undefined : await convert(text, kind).catch((e: unknown) => {
       if (e instanceof ApiError) notes.push(e.message);
       return undefined;
     });
