@@ -12,18 +12,20 @@ import { loadShippedProfiles } from '../documents/profiles.js';
 import { loadSupporting } from '../validation/supporting.js';
 import { validateResource } from '../validation/validator.js';
 import { isCdaFile, validateCdaFile } from '../cda/validation/file-report.js';
+import { byKey, documentTypes } from '../documents/registry.js';
+import type { DocumentKey } from '../documents/types.js';
 
 export interface FileReport { file: string; issues: Issue[]; errors: number; warnings: number; information: number; outcome?: OperationOutcome }
 
 const isError = (i: Issue) => i.severity === 'error' || i.severity === 'fatal';
 
-export function validateFiles(files: string[], profile?: string): FileReport[] {
+export function validateFiles(files: string[], profile?: string, volet?: DocumentKey): FileReport[] {
   return files.map((file) => {
     let issues: Issue[];
     let cdaOutcome: OperationOutcome | undefined;
     try {
       // A CDA document (root ClinicalDocument, HL7 v3) goes to the CI-SIS CDA validator (src/cda/validation).
-      if (isCdaFile(file)) ({ issues, outcome: cdaOutcome } = validateCdaFile(file));
+      if (isCdaFile(file)) ({ issues, outcome: cdaOutcome } = validateCdaFile(file, volet ? { volet } : {}));
       else issues = validateResource(readResourceFile(file), { profiles: profile ? [profile] : [] });
     } catch (e) {
       issues = [{ severity: 'fatal', code: 'structure', diagnostics: `The file cannot be parsed: ${(e as Error).message}` }];
@@ -69,10 +71,11 @@ export function validateCommand(): Command {
     .description('Validate FHIR resources (JSON or XML files) against R4 and profiles, and CI-SIS CDA documents (XML whose root is ClinicalDocument; XSD when CDA_XSD_DIR is set)')
     .argument('<paths...>', 'files or directories (searched recursively for .json and .xml)')
     .option('--profile <canonical>', 'also validate against this profile (StructureDefinition url)')
+    .option('--volet <key>', `validate CDA documents as this volet whatever they declare (${documentTypes.map((t) => t.key).join(', ')})`)
     .option('--with <path>', 'load supporting resources: StructureDefinitions, ValueSets, CodeSystems, referenced resources (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--json', 'print one OperationOutcome per file (a JSON array of {file, outcome})')
     .option('--junit <file>', 'write a JUnit XML report to this file')
-    .action((paths: string[], opts: { profile?: string; with: string[]; json?: boolean; junit?: string }) => {
+    .action((paths: string[], opts: { profile?: string; volet?: string; with: string[]; json?: boolean; junit?: string }) => {
       for (const p of [...paths, ...opts.with]) if (!existsSync(p)) usage(`no such file or directory: ${p}`);
       loadShippedProfiles(); // profiles/ of the project, with its value sets and code systems
       const loaded = loadSupporting(opts.with);
@@ -80,7 +83,8 @@ export function validateCommand(): Command {
       if (opts.profile && !getStructureDefinition(opts.profile)) usage(`unknown profile ${opts.profile} (load it with --with)`);
       const files = listResourceFiles(paths);
       if (!files.length) usage('no .json or .xml file found');
-      const reports = validateFiles(files, opts.profile);
+      if (opts.volet !== undefined && !byKey(opts.volet)) usage(`unknown volet ${opts.volet}: use one of ${documentTypes.map((t) => t.key).join(', ')}`);
+      const reports = validateFiles(files, opts.profile, opts.volet ? byKey(opts.volet)!.key : undefined);
       if (opts.json) {
         const out: { file: string; outcome: OperationOutcome }[] = reports.map((r) => ({ file: r.file, outcome: r.outcome ?? outcome(r.issues) }));
         process.stdout.write(JSON.stringify(out, null, 2) + '\n');

@@ -38,6 +38,17 @@ describe('oncofhir validate <cda.xml>', () => {
     expect(r.stdout).toMatch(/ERROR\s+\/ClinicalDocument\/legalAuthenticator: .*legalAuthenticator.* \[SM-LEGALAUTHENTICATOR\]/);
   });
 
+  it('--volet validates as that volet: the right one passes, another fails with OF-VOLET-ASKED; an unknown one is a usage error', () => {
+    const rcp = join(EXAMPLES, 'fiche-rcp.xml');
+    expect(cli([rcp, '--volet', 'rcp']).status).toBe(0);
+    const r = cli([rcp, '--volet', 'crgm']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/ERROR\s+\/ClinicalDocument\/templateId: Validated as the CR-GM .* asked for, but the document is a Fiche RCP .* \[OF-VOLET-ASKED\]/);
+    const bad = cli([rcp, '--volet', 'xyz']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/unknown volet xyz: use one of rcp, pps, crgm, cracp/);
+  });
+
   it('--json prints one OperationOutcome per file with the rule of each issue', () => {
     const f = write('bad-code.xml', example('fiche-rcp.xml').replace('code="34794-8"', 'code="99999-9"'));
     const r = cli([f, '--json']);

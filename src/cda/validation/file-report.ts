@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { OperationOutcome } from 'fhir/r4';
 import type { Issue } from '../../fhir/errors.js';
-import { validateCda } from './index.js';
+import { validateCda, type CdaValidationOptions } from './index.js';
 import { cdaOutcome, summary } from './outcome.js';
 
 /** Whether an .xml file holds a CDA document rather than a FHIR resource (cheap sniff of the start). */
@@ -21,8 +21,8 @@ export interface CdaFileReport {
   outcome: OperationOutcome;
 }
 
-export function validateCdaFile(file: string, xsdDir?: string): CdaFileReport {
-  const result = validateCda(readFileSync(file, 'utf8'), { xsdDir });
+export function validateCdaFile(file: string, opts: CdaValidationOptions = {}): CdaFileReport {
+  const result = validateCda(readFileSync(file, 'utf8'), opts);
   const parsed = !result.issues.some((i) => i.severity === 'fatal');
   const head: Issue[] = parsed ? [{ severity: 'information', code: 'informational', diagnostics: summary(result) }] : [];
   const withRule = result.issues.map((i) => ({ ...i, diagnostics: i.rule ? `${i.diagnostics} [${i.rule}]` : i.diagnostics }));
