@@ -122,6 +122,29 @@ describe.skipIf(!HAS_CHROMIUM)('workbench in Chromium', () => {
     expect(pageErrors(page)).toEqual([]);
   });
 
+  it('lists the profiles stored on the server beside the shipped ones, and validates against one of them', async () => {
+    const { page } = f;
+    const profile = JSON.parse(readFileSync(new URL('profiles/vital-signs-observation.json', EXAMPLES), 'utf8'));
+    const stored = await fetch(`${f.origin}/fhir/StructureDefinition`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(profile) });
+    expect(stored.status).toBe(201);
+    await page.goto(`${f.origin}/`);
+    const option = page.locator(`#profile optgroup[label="Profils stockés sur le serveur"] option[value="${profile.url}"]`);
+    await option.waitFor({ state: 'attached' });
+    // Shipped profiles are not repeated in the server's group.
+    expect(await page.locator('#profile optgroup[label="Profils stockés sur le serveur"] option[value^="https://oncofhir.fr/"]').count()).toBe(0);
+    const observation = {
+      resourceType: 'Observation', status: 'final', category: [{ text: 'lab' }], code: { coding: [{ system: 'http://loinc.org', code: '8302-2' }] },
+      subject: { reference: 'Patient/p1' }, effectiveDateTime: '2020-01-01T10:00:00Z', valueQuantity: { value: 170, unit: 'cm', system: 'http://unitsofmeasure.org', code: 'cm' },
+    };
+    await page.fill('#input', JSON.stringify(observation, null, 2));
+    await page.selectOption('#profile', profile.url);
+    await page.click('#validate');
+    await page.locator('#report .verdict.invalid').waitFor();
+    expect(await page.locator('#report').textContent()).toMatch(/Slice 'VSCat'/);
+    await page.selectOption('#profile', '');
+    expect(pageErrors(page)).toEqual([]);
+  });
+
   it('is in French and in English, labels every control, works from the keyboard, and keeps text contrast ≥ 4.5:1', async () => {
     const { page } = f;
     await page.goto(`${f.origin}/`);

@@ -26,6 +26,21 @@ interface Result { source: string; kind: Kind; name: string; outcome: OperationO
 let last: Result | undefined;
 let fileName = '';
 
+interface ProfileEntry { url: string; title: string; type: string }
+/** Profiles stored on the server (an integrator's own IG), beside the shipped ones; empty without read access. */
+let serverProfiles: ProfileEntry[] = [];
+
+async function loadServerProfiles(): Promise<void> {
+  const query = 'kind=resource&derivation=constraint&_elements=url,name,title,type&_count=200';
+  const r = await call<{ entry?: { resource: { url?: string; name?: string; title?: string; type?: string } }[] }>('GET', `${FHIR_BASE}/StructureDefinition?${query}`, { accept: [401, 403] }).catch(() => undefined);
+  const shipped = new Set(profiles.map((p) => p.url));
+  serverProfiles = r?.status === 200
+    ? (r.body.entry ?? []).map((e) => e.resource).filter((sd) => sd.url && !shipped.has(sd.url))
+      .map((sd) => ({ url: sd.url!, title: sd.title ?? sd.name ?? sd.url!, type: sd.type ?? '' }))
+    : [];
+  fillPickers();
+}
+
 function fillPickers(): void {
   const kind = $<HTMLSelectElement>('#kind');
   const chosenKind = kind.value;
@@ -34,8 +49,9 @@ function fillPickers(): void {
   const profile = $<HTMLSelectElement>('#profile');
   const chosen = profile.value;
   const fhir = el('optgroup', { label: t('wb.fhirProfiles') }, ...profiles.map((p) => el('option', { value: p.url }, `${p.title} (${p.type})`)));
+  const stored = el('optgroup', { label: t('wb.serverProfiles') }, ...serverProfiles.map((p) => el('option', { value: p.url }, `${p.title} (${p.type})`)));
   const volets = el('optgroup', { label: t('wb.cdaVolets') }, ...VOLETS.map((v) => el('option', { value: `volet:${v.key}` }, t(`volet.${v.key}`))));
-  profile.replaceChildren(el('option', { value: '' }, t('wb.profileAuto')), fhir, volets);
+  profile.replaceChildren(el('option', { value: '' }, t('wb.profileAuto')), fhir, ...(serverProfiles.length ? [stored] : []), volets);
   profile.value = chosen;
 }
 
@@ -135,6 +151,8 @@ async function run(): Promise<void> {
 function init(): void {
   initShell();
   fillPickers();
+  void loadServerProfiles();
+  $('#auth-form').addEventListener('submit', () => void loadServerProfiles()); // a new token may read more
   onLangChange(() => {
     fillPickers();
     render();
