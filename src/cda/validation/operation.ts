@@ -6,6 +6,7 @@
 import { registerOperation } from '../../api/operations.js';
 import type { Call, FhirResponse } from '../../api/types.js';
 import { FhirError } from '../../fhir/errors.js';
+import { CANONICAL_BASE } from '../../documents/canonical.js';
 import { byKey, documentTypes } from '../../documents/registry.js';
 import { validateCda } from './index.js';
 import { cdaOutcome } from './outcome.js';
@@ -31,6 +32,7 @@ export function registerCdaValidationOperation(): void {
     name: 'validate-cda',
     levels: ['system'],
     affectsState: false,
+    definition: `${CANONICAL_BASE}/OperationDefinition/validate-cda`,
     handler: (call) => validateCdaOperation(call),
   });
 }
