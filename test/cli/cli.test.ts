@@ -48,6 +48,24 @@ describe('the oncofhir command', () => {
     expect(r.status).toBe(1);
   });
 
+  it('publishes the shipped profiles over REST with `import profiles/`: read by id, searched by canonical url', async () => {
+    const env = { DATA_DIR: join(tmp, 'profiles-data') };
+    const r = cli(['import', join(ROOT, 'profiles')], env);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Imported (\d+) resources from \1 of \1 files/);
+    const server = await startServerProcess(env, 18933);
+    try {
+      const headers = { authorization: server.authorization };
+      const read = await fetch(`${server.url}/StructureDefinition/onco-bundle-rcp`, { headers });
+      expect(read.status).toBe(200);
+      expect((await read.json()).url).toBe('https://oncofhir.fr/StructureDefinition/onco-bundle-rcp');
+      const found = await (await fetch(`${server.url}/ValueSet?url=${encodeURIComponent('https://oncofhir.fr/ValueSet/onco-laterality')}`, { headers })).json();
+      expect(found.total ?? found.entry?.length).toBe(1);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('serves FHIR from `serve` and keeps the data in DATA_DIR across a restart', async () => {
     const env = { DATA_DIR: join(tmp, 'serve-data') };
     let server = await startServerProcess(env, 18931);
