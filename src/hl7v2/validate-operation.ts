@@ -3,13 +3,16 @@
 // carries with the CDA validator, and answers an OperationOutcome. Nothing is stored, no ACK is
 // recorded and no document is filed: it is the integrator's dry run. Locations use HL7 notation,
 // one-based occurrence of the segment: `MSH-9`, `OBX[1]-5.5`; findings inside the carried CDA give
-// the OBX field and then their XPath. 400 when the text cannot be read as ER7 at all.
+// the OBX field and then their XPath; `?volet=` validates the carried CDA as that volet, as for
+// $validate-cda. 400 when the text cannot be read as ER7 at all.
 import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4';
 import { registerOperation } from '../api/operations.js';
 import type { Call, FhirResponse } from '../api/types.js';
 import { FhirError } from '../fhir/errors.js';
 import { CANONICAL_BASE } from '../documents/canonical.js';
+import { askedVolet } from '../cda/validation/operation.js';
 import { validateCda } from '../cda/validation/index.js';
+import { byKey } from '../documents/registry.js';
 import { summary as cdaSummary, CDA_RULE_SYSTEM } from '../cda/validation/outcome.js';
 import type { AckError } from './ack.js';
 import { interpretCdaMessage, type CdaMessage } from './cda-message.js';
@@ -50,6 +53,7 @@ export function cdaLocation(m: Er7Message): string {
 }
 
 function validateHl7v2(call: Call): FhirResponse {
+  const asked = askedVolet(call);
   const m = readMessage(call);
   const issues: OperationOutcomeIssue[] = [];
   const interpreted = interpretCdaMessage(m);
@@ -66,7 +70,7 @@ function validateHl7v2(call: Call): FhirResponse {
   }
   if (msg.cda) {
     const at = cdaLocation(m);
-    const result = validateCda(msg.cda, { xsdDir: call.ctx.config.cdaXsdDir ?? '' });
+    const result = validateCda(msg.cda, { xsdDir: call.ctx.config.cdaXsdDir ?? '', ...asked });
     const parsed = !result.issues.some((i) => i.severity === 'fatal');
     if (parsed) issues.push({ severity: 'information', code: 'informational', diagnostics: `Carried CDA (${at}): ${cdaSummary(result)}`, expression: [at] });
     for (const i of result.issues) {
@@ -80,7 +84,9 @@ function validateHl7v2(call: Call): FhirResponse {
     }
   }
   const errors = issues.some((i) => i.severity === 'error');
-  return done(issues, `${messageSummary(m, msg)} ${errors ? 'The message would be answered AE (error).' : 'The message would be accepted (AA once stored).'}`);
+  const verdict = errors ? 'The message would be answered AE (error).' : 'The message would be accepted (AA once stored).';
+  const asKind = asked.volet ? ` Its CDA was validated as the ${byKey(asked.volet)!.label} asked for; the intake itself checks the volet the document declares.` : '';
+  return done(issues, `${messageSummary(m, msg)} ${verdict}${asKind}`);
 }
 
 function done(issues: OperationOutcomeIssue[], summary: string): FhirResponse {

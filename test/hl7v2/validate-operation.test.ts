@@ -38,6 +38,17 @@ describe.each(DB_KINDS)('$validate-hl7v2 on %s', (kind) => {
     expect(res.body.issue[0].diagnostics).toMatch(/would be answered AE/);
   });
 
+  it('?volet= validates the carried CDA as that volet; an unknown volet is a 400', async () => {
+    const res = await request(s.app).post('/fhir/$validate-hl7v2?volet=crgm').set('content-type', ER7).send(mdm());
+    expect(res.status).toBe(200);
+    const asked = res.body.issue.find((i: { details?: { coding: { code: string }[] } }) => i.details?.coding[0].code === 'OF-VOLET-ASKED');
+    expect(asked).toMatchObject({ severity: 'error', expression: ['OBX[2]-5.5', '/ClinicalDocument/templateId'] });
+    expect(res.body.issue[0].diagnostics).toMatch(/would be answered AE \(error\)\. Its CDA was validated as the CR-GM asked for; the intake itself checks the volet the document declares\./);
+    const bad = await request(s.app).post('/fhir/$validate-hl7v2?volet=nope').set('content-type', ER7).send(mdm());
+    expect(bad.status).toBe(400);
+    expect(bad.body.issue[0].diagnostics).toMatch(/Unknown volet "nope"/);
+  });
+
   it.each([
     ['an unsupported message type', mdm({ type: 'ADT^A01^ADT_A01' }), 'MSH-9', /Unsupported message type ADT\^A01/],
     ['a wrong version', mdm({ version: '2.3' }), 'MSH-12', /exchanged in HL7 v2\.6, not 2\.3/],

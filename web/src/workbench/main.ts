@@ -58,14 +58,10 @@ function fillPickers(): void {
 async function validate(text: string, kind: Kind, choice: string): Promise<{ outcome: OperationOutcome; status: number; notes: string[] }> {
   const notes: string[] = [];
   const ct = CONTENT_TYPES[kind];
-  if (kind === 'cda') {
-    // A volet chosen is validated as such ($validate-cda?volet=): the server reports it when the document is another.
+  if (kind === 'cda' || kind === 'hl7v2') {
+    // A volet chosen is validated as such (?volet=): the server reports it when the document is another.
     const query = choice.startsWith('volet:') ? `?volet=${encodeURIComponent(choice.slice(6))}` : '';
-    const r = await call<OperationOutcome>('POST', `${FHIR_BASE}/$validate-cda${query}`, { body: text, contentType: ct, accept: [400] });
-    return { outcome: r.body, status: r.status, notes };
-  }
-  if (kind === 'hl7v2') {
-    const r = await call<OperationOutcome>('POST', `${FHIR_BASE}/$validate-hl7v2`, { body: text, contentType: ct, accept: [400] });
+    const r = await call<OperationOutcome>('POST', `${FHIR_BASE}/${kind === 'cda' ? '$validate-cda' : '$validate-hl7v2'}${query}`, { body: text, contentType: ct, accept: [400] });
     return { outcome: r.body, status: r.status, notes };
   }
   const type = resourceTypeOf(text, kind);
