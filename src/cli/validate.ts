@@ -12,7 +12,7 @@ import { loadShippedProfiles } from '../documents/profiles.js';
 import { loadSupporting } from '../validation/supporting.js';
 import { validateResource } from '../validation/validator.js';
 import { isCdaFile, validateCdaFile } from '../cda/validation/file-report.js';
-import { byKey, documentTypes } from '../documents/registry.js';
+import { byKey, DOCUMENT_KEYS } from '../documents/registry.js';
 import type { DocumentKey } from '../documents/types.js';
 
 export interface FileReport { file: string; issues: Issue[]; errors: number; warnings: number; information: number; outcome?: OperationOutcome }
@@ -71,7 +71,7 @@ export function validateCommand(): Command {
     .description('Validate FHIR resources (JSON or XML files) against R4 and profiles, and CI-SIS CDA documents (XML whose root is ClinicalDocument; XSD when CDA_XSD_DIR is set)')
     .argument('<paths...>', 'files or directories (searched recursively for .json and .xml)')
     .option('--profile <canonical>', 'also validate against this profile (StructureDefinition url)')
-    .option('--volet <key>', `validate CDA documents as this volet whatever they declare (${documentTypes.map((t) => t.key).join(', ')})`)
+    .option('--volet <key>', `validate CDA documents as this volet whatever they declare (${DOCUMENT_KEYS})`)
     .option('--with <path>', 'load supporting resources: StructureDefinitions, ValueSets, CodeSystems, referenced resources (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--json', 'print one OperationOutcome per file (a JSON array of {file, outcome})')
     .option('--junit <file>', 'write a JUnit XML report to this file')
@@ -83,8 +83,8 @@ export function validateCommand(): Command {
       if (opts.profile && !getStructureDefinition(opts.profile)) usage(`unknown profile ${opts.profile} (load it with --with)`);
       const files = listResourceFiles(paths);
       if (!files.length) usage('no .json or .xml file found');
-      if (opts.volet !== undefined && !byKey(opts.volet)) usage(`unknown volet ${opts.volet}: use one of ${documentTypes.map((t) => t.key).join(', ')}`);
-      const reports = validateFiles(files, opts.profile, opts.volet ? byKey(opts.volet)!.key : undefined);
+      const volet = opts.volet === undefined ? undefined : byKey(opts.volet)?.key ?? usage(`unknown volet ${opts.volet}: use one of ${DOCUMENT_KEYS}`);
+      const reports = validateFiles(files, opts.profile, volet);
       if (opts.json) {
         const out: { file: string; outcome: OperationOutcome }[] = reports.map((r) => ({ file: r.file, outcome: r.outcome ?? outcome(r.issues) }));
         process.stdout.write(JSON.stringify(out, null, 2) + '\n');

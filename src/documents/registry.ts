@@ -9,6 +9,9 @@ import { documentType as cracp } from './cracp/index.js';
 
 export const documentTypes: readonly DocumentType[] = [rcp, pps, crgm, cracp];
 
+/** The document keys, as a list for messages and help texts ('rcp, pps, crgm, cracp'). */
+export const DOCUMENT_KEYS = documentTypes.map((t) => t.key).join(', ');
+
 export function byKey(key: string): DocumentType | undefined {
   return documentTypes.find((t) => t.key === (key as DocumentKey));
 }

@@ -71,7 +71,7 @@ export function validateCda(xml: string, opts: CdaValidationOptions = {}): CdaVa
       rule: 'OF-VOLET-ASKED',
       source: 'oncofhir',
     });
-    detected = { type: asked, version: undefined, by: 'templateId', doc };
+    detected = { type: asked, version: undefined, by: 'templateId', doc }; // the error above already says why; no second warning
   }
   if (!detected) {
     issues.push({

@@ -7,7 +7,7 @@ import { registerOperation } from '../../api/operations.js';
 import type { Call, FhirResponse } from '../../api/types.js';
 import { FhirError } from '../../fhir/errors.js';
 import { CANONICAL_BASE } from '../../documents/canonical.js';
-import { byKey, documentTypes } from '../../documents/registry.js';
+import { byKey, DOCUMENT_KEYS } from '../../documents/registry.js';
 import type { DocumentKey } from '../../documents/types.js';
 import { validateCda } from './index.js';
 import { cdaOutcome } from './outcome.js';
@@ -17,7 +17,7 @@ export function askedVolet(call: Call): { volet?: DocumentKey } {
   const volet = call.req.query.find(([k]) => k === 'volet')?.[1];
   if (volet === undefined) return {};
   const type = byKey(volet);
-  if (!type) throw new FhirError(400, `Unknown volet "${volet}": use one of ${documentTypes.map((t) => t.key).join(', ')}`, 'value', ['volet']);
+  if (!type) throw new FhirError(400, `Unknown volet "${volet}": use one of ${DOCUMENT_KEYS}`, 'value', ['volet']);
   return { volet: type.key };
 }
 
